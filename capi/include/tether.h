@@ -1,0 +1,194 @@
+/*
+ * tether.h: the only public header of libtether.
+ *
+ * Rules that hold for every function below unless its comment says otherwise:
+ * - Handles are opaque. tether_x_new() creates, tether_x_free() destroys and accepts NULL.
+ * - Every fallible call returns tether_status (0 is TETHER_OK). Details of the last
+ *   failure are kept on the handle (tether_x_last_error()), never in errno or
+ *   thread-local state.
+ * - Buffers cross as (pointer, length). Borrowed input is not kept after the call
+ *   returns. Memory the library owns and hands out stays valid until the next call
+ *   on the same handle.
+ * - Options structs begin with struct_size; fill them with tether_x_options_init()
+ *   so that a newer library can read an older caller's struct.
+ * - A handle is used by one thread at a time. Distinct handles are independent.
+ */
+#ifndef TETHER_H
+#define TETHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(TETHER_BUILDING) && defined(__GNUC__)
+#define TETHER_API __attribute__((visibility("default")))
+#else
+#define TETHER_API
+#endif
+
+/* ---- Versions -------------------------------------------------------------- */
+
+#define TETHER_VERSION_MAJOR 0
+#define TETHER_VERSION_MINOR 1
+#define TETHER_VERSION_PATCH 0
+/* Encoded as major * 10000 + minor * 100 + patch. */
+#define TETHER_VERSION 100
+#define TETHER_VERSION_STRING "0.1.0"
+/* Bumped on any incompatible change of the ABI; it is also the SONAME's number. */
+#define TETHER_ABI_VERSION 0
+
+/* The library's TETHER_VERSION, to compare with the header's at run time. */
+TETHER_API unsigned tether_version(void);
+TETHER_API const char *tether_version_string(void);
+TETHER_API unsigned tether_abi_version(void);
+
+/* ---- Status ---------------------------------------------------------------- */
+
+/* Codes are only ever appended; a value never changes meaning. */
+typedef enum tether_status {
+  TETHER_OK = 0,
+  TETHER_WOULD_BLOCK = 1,         /* a budget is full: retry after the queue drains */
+  TETHER_EMPTY = 2,               /* nothing to return yet: feed more input */
+  TETHER_QUEUE_FULL = 3,          /* rejected by a reject overflow policy */
+  TETHER_TIMEOUT = 4,             /* a deadline passed */
+  TETHER_MESSAGE_TOO_LARGE = 5,   /* an outgoing message is over max_message_size */
+  TETHER_INVALID_ARGUMENT = 6,    /* a NULL handle, a bad option, a value out of range */
+  TETHER_INVALID_STATE = 7,       /* the call is not allowed in the handle's state */
+  TETHER_NO_MEMORY = 8,           /* the allocator returned NULL */
+  TETHER_TRUNCATED = 9,           /* the stream ended inside a frame */
+  TETHER_FRAME_TOO_LARGE = 10,    /* a frame header announces more than max_frame_payload */
+  TETHER_UNKNOWN_TYPE = 11,       /* an unknown control message type (< 0x0400) */
+  TETHER_BAD_FLAGS = 12,          /* flags that the message type does not allow */
+  TETHER_STREAM_FAILED = 13,      /* input after the stream already failed */
+  TETHER_CHUNK_INTERLEAVED = 14,  /* a non-control frame between the chunks of a message */
+  TETHER_CHUNK_TYPE_CHANGE = 15,  /* a chunk of another type than the message it continues */
+  TETHER_REASSEMBLY_TOO_LARGE = 16, /* an incoming chunked message crossed max_message_size */
+  TETHER_BAD_MESSAGE = 17,        /* a message body that is not valid protobuf for its type */
+  TETHER_PROTOCOL_VIOLATION = 18, /* a message not allowed here (e.g. Ping below V8) */
+  TETHER_UNSUPPORTED_VERSION = 19, /* a protocol version outside the supported range */
+  TETHER_CLOSED = 20,             /* the stream has ended; no more input or output */
+  TETHER_IO = 21,                 /* a transport (socket, HTTP/2) error */
+  TETHER_INTERNAL = 22            /* a bug in tether: please report it */
+} tether_status;
+
+/* Family of a status, used by bindings to build their exception hierarchy. */
+typedef enum tether_status_family {
+  TETHER_FAMILY_OK = 0,
+  TETHER_FAMILY_BACKPRESSURE = 1, /* WOULD_BLOCK, EMPTY, QUEUE_FULL, TIMEOUT */
+  TETHER_FAMILY_LIMIT = 2,        /* a size limit was hit */
+  TETHER_FAMILY_PROTOCOL = 3,     /* the peer broke the protocol */
+  TETHER_FAMILY_USAGE = 4,        /* the caller misused the API */
+  TETHER_FAMILY_RESOURCE = 5      /* memory, I/O, internal */
+} tether_status_family;
+
+typedef struct tether_status_info {
+  tether_status code;
+  const char *name;    /* "TETHER_WOULD_BLOCK" */
+  const char *message; /* one sentence */
+  tether_status_family family;
+  int retryable; /* 1: the same call may succeed later */
+  int fatal;     /* 1: the handle that returned it accepts no more input */
+} tether_status_info;
+
+/* Message of a status; never NULL ("unknown status" for values not in the table). */
+TETHER_API const char *tether_status_str(tether_status status);
+/* Name of a status ("TETHER_OK"); never NULL. */
+TETHER_API const char *tether_status_name(tether_status status);
+TETHER_API int tether_status_is_retryable(tether_status status);
+TETHER_API int tether_status_is_fatal(tether_status status);
+/* The whole table, ordered by code; *count receives its length. Static storage. */
+TETHER_API const tether_status_info *tether_status_table(size_t *count);
+
+/* ---- Memory ---------------------------------------------------------------- */
+
+/* Allocation hook. Either all three functions are set or none (NULL: libc).
+ * Every allocation made for a handle created with it goes through it. The functions
+ * are called on the thread that calls into the handle. */
+typedef struct tether_allocator {
+  void *(*malloc_fn)(size_t size, void *user_data);
+  void *(*realloc_fn)(void *ptr, size_t size, void *user_data);
+  void (*free_fn)(void *ptr, void *user_data);
+  void *user_data;
+} tether_allocator;
+
+/* ---- Frames ---------------------------------------------------------------- */
+
+#define TETHER_FRAME_HEADER_SIZE 8
+
+/* Message types (u16). Types with (type & 0xFC00) != 0 are commands, notifications
+ * or custom entries and pass through; unknown types below 0x0400 are an error. */
+#define TETHER_MSG_START 0x0000
+#define TETHER_MSG_SUSPENSION 0x0001
+#define TETHER_MSG_ERROR 0x0002
+#define TETHER_MSG_END 0x0003
+#define TETHER_MSG_COMMAND_ACK 0x0004
+#define TETHER_MSG_PROPOSE_RUN_COMPLETION 0x0005
+#define TETHER_MSG_AWAITING_ON 0x0006
+#define TETHER_MSG_PROPOSE_RUN_COMPLETION_ACK 0x0007
+#define TETHER_MSG_PING 0x0008 /* draft V8 */
+#define TETHER_MSG_PONG 0x0009 /* draft V8 */
+#define TETHER_MSG_INPUT_COMMAND 0x0400
+#define TETHER_MSG_OUTPUT_COMMAND 0x0401
+
+/* Flags (u16, the header's bits 47..32). */
+#define TETHER_FLAG_REQUESTED_ACK 0x8000 /* commands and custom entries only */
+#define TETHER_FLAG_CONTINUED 0x4000     /* draft V8: more chunks follow */
+
+#define TETHER_DEFAULT_MAX_FRAME_PAYLOAD (1u << 20)
+#define TETHER_DEFAULT_MAX_MESSAGE_SIZE (32u << 20)
+
+/* A decoded frame. payload is owned by the handle that returned it and stays valid
+ * until the next call on that handle. */
+typedef struct tether_frame {
+  uint16_t type;
+  uint16_t flags;
+  uint32_t length;
+  const uint8_t *payload;
+} tether_frame;
+
+/* Writes the 8-byte big-endian header of a frame into out. */
+TETHER_API void tether_frame_header_encode(uint16_t type, uint16_t flags, uint32_t length,
+                                           uint8_t out[TETHER_FRAME_HEADER_SIZE]);
+
+/* ---- Frame decoder --------------------------------------------------------- */
+
+/* A streaming decoder: bytes may arrive split at any boundary. Each header is checked
+ * against the limits before any of its payload is buffered. */
+typedef struct tether_decoder tether_decoder;
+
+typedef struct tether_decoder_options {
+  size_t struct_size;
+  uint32_t max_frame_payload; /* default TETHER_DEFAULT_MAX_FRAME_PAYLOAD */
+  /* Bytes of decoded frames held until taken with tether_decoder_next; feed stops
+   * and returns TETHER_WOULD_BLOCK when a frame would not fit. Must be at least
+   * max_frame_payload + TETHER_FRAME_HEADER_SIZE. 0 (the default): 4 * max_frame_payload. */
+  size_t max_buffered;
+  int allow_continued; /* accept the CONTINUED flag (draft V8); default 0 */
+  tether_allocator allocator;
+} tether_decoder_options;
+
+TETHER_API void tether_decoder_options_init(tether_decoder_options *options);
+/* options may be NULL for the defaults. */
+TETHER_API tether_status tether_decoder_new(const tether_decoder_options *options,
+                                            tether_decoder **out);
+TETHER_API void tether_decoder_free(tether_decoder *decoder);
+/* Parses and buffers input. *consumed receives the bytes taken (all of them unless
+ * the status is WOULD_BLOCK or an error). After an error every later feed returns
+ * TETHER_STREAM_FAILED. */
+TETHER_API tether_status tether_decoder_feed(tether_decoder *decoder, const uint8_t *data,
+                                             size_t length, size_t *consumed);
+/* Takes the next frame in arrival order: TETHER_OK with *frame filled, or TETHER_EMPTY. */
+TETHER_API tether_status tether_decoder_next(tether_decoder *decoder, tether_frame *frame);
+/* Declares the end of input: TETHER_TRUNCATED if it stopped inside a frame. */
+TETHER_API tether_status tether_decoder_finish(tether_decoder *decoder);
+/* Message of the last failure on this handle ("" if none); valid until the next call. */
+TETHER_API const char *tether_decoder_last_error(const tether_decoder *decoder);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TETHER_H */
