@@ -187,6 +187,94 @@ TETHER_API tether_status tether_decoder_finish(tether_decoder *decoder);
 /* Message of the last failure on this handle ("" if none); valid until the next call. */
 TETHER_API const char *tether_decoder_last_error(const tether_decoder *decoder);
 
+/* ---- Session: one invocation stream, SDK side ------------------------------- */
+
+/* feed() only parses and queues. next_event() is the dispatch step: it hands out the
+ * next message in arrival order and, when that message is a Ping, queues the Pong
+ * right then, so a Pong proves the dispatch loop ran. send() frames (chunking above
+ * max_frame_payload on V8) and queues output under the outbound budget; the
+ * transport takes output with pending_output()/consume_output(). */
+typedef struct tether_session tether_session;
+
+#define TETHER_PROTOCOL_MIN_VERSION 5
+#define TETHER_PROTOCOL_MAX_VERSION 8 /* 8 = draft V8: Ping/Pong, chunking */
+
+typedef struct tether_session_options {
+  size_t struct_size;
+  uint32_t protocol_version;  /* negotiated version, 5..8; default 8 */
+  uint32_t max_frame_payload; /* V8 chunk size bound; default 1 MiB */
+  uint64_t max_message_size;  /* one (reassembled) message; default 32 MiB */
+  /* Bytes fed but not yet dispatched, including a message being reassembled. When
+   * full, feed() takes what fits and returns TETHER_WOULD_BLOCK. 0 (default):
+   * max_message_size + 2 * max_frame_payload; smaller than max_message_size +
+   * max_frame_payload + 8 is invalid (a largest message must fit). */
+  uint64_t inbound_budget;
+  /* send() returns TETHER_WOULD_BLOCK while queued output is at or above the high
+   * mark; a TETHER_EVENT_WRITABLE event fires once output drains below the low mark.
+   * 0 (default): high 4 MiB, low 1 MiB. */
+  uint64_t outbound_high_watermark;
+  uint64_t outbound_low_watermark;
+  tether_allocator allocator;
+} tether_session_options;
+
+typedef enum tether_event_kind {
+  TETHER_EVENT_MESSAGE = 1,  /* a message for the handler: type, flags, data/length = payload */
+  TETHER_EVENT_PING = 2,     /* a Ping was dispatched; data/length = nonce; answered says if a Pong was queued */
+  TETHER_EVENT_WRITABLE = 3  /* output drained below the low watermark: send() may go on */
+} tether_event_kind;
+
+/* data is owned by the session and valid until the next call on it. */
+typedef struct tether_event {
+  tether_event_kind kind;
+  uint16_t type;
+  uint16_t flags;
+  const uint8_t *data;
+  size_t length;
+  int answered; /* PING: 1 if its Pong was queued (0 after End was sent) */
+} tether_event;
+
+typedef struct tether_session_stats {
+  size_t struct_size;
+  uint64_t bytes_in, bytes_out;           /* wire bytes fed / taken by the transport */
+  uint64_t frames_in, frames_out;
+  uint64_t chunks_in, chunks_out;         /* frames that were part of a chunked message */
+  uint64_t messages_in, messages_out;
+  uint64_t pings_answered;
+  uint64_t inbound_buffered, outbound_buffered;           /* now */
+  uint64_t peak_inbound_buffered, peak_outbound_buffered; /* high-water marks */
+} tether_session_stats;
+
+TETHER_API void tether_session_options_init(tether_session_options *options);
+TETHER_API tether_status tether_session_new(const tether_session_options *options,
+                                            tether_session **out);
+TETHER_API void tether_session_free(tether_session *session);
+/* Parses input and queues complete messages. *consumed receives the bytes taken:
+ * all of them on TETHER_OK, what fitted on TETHER_WOULD_BLOCK (feed the rest after
+ * dispatching). A malformed input fails the stream with its own status; the session
+ * then queues an ErrorMessage naming the problem, and later feeds return
+ * TETHER_STREAM_FAILED. */
+TETHER_API tether_status tether_session_feed(tether_session *session, const uint8_t *data,
+                                             size_t length, size_t *consumed);
+/* Declares the end of input; TETHER_TRUNCATED if it ended inside a frame or a chunked message. */
+TETHER_API tether_status tether_session_finish_input(tether_session *session);
+/* The dispatch step: TETHER_OK with *event filled, TETHER_EMPTY, or the stream's fatal status. */
+TETHER_API tether_status tether_session_next_event(tether_session *session, tether_event *event);
+/* Frames and queues one message. TETHER_MESSAGE_TOO_LARGE (nothing queued, the session
+ * stays usable) if length > max_message_size; TETHER_WOULD_BLOCK at or above the high
+ * watermark; TETHER_CLOSED after End or Error was sent. */
+TETHER_API tether_status tether_session_send(tether_session *session, uint16_t type,
+                                             const uint8_t *payload, size_t length);
+/* The next contiguous bytes to write; *length 0 when there is none. Valid until the
+ * next call on the session. */
+TETHER_API tether_status tether_session_pending_output(tether_session *session,
+                                                       const uint8_t **data, size_t *length);
+/* Marks n bytes of pending output as written. */
+TETHER_API tether_status tether_session_consume_output(tether_session *session, size_t n);
+/* stats->struct_size must be set by the caller. */
+TETHER_API tether_status tether_session_stats_get(const tether_session *session,
+                                                  tether_session_stats *stats);
+TETHER_API const char *tether_session_last_error(const tether_session *session);
+
 #ifdef __cplusplus
 }
 #endif
