@@ -275,6 +275,167 @@ TETHER_API tether_status tether_session_stats_get(const tether_session *session,
                                                   tether_session_stats *stats);
 TETHER_API const char *tether_session_last_error(const tether_session *session);
 
+/* ---- Prober: runtime side of Ping/Pong (draft V8) ---------------------------- */
+
+/* Sans-I/O and clock-injected: every call that depends on time takes now_ns, a
+ * monotonic time in nanoseconds from any origin, which must never go backwards.
+ * The caller declares the streams (stream id + deployment id), writes the Ping
+ * frames that poll() returns, and hands back the Pongs it reads.
+ *
+ * Scheduling works in rounds per deployment: a round is due every interval_ns (or
+ * suspect_interval_ns while the deployment is suspect) and sends one Ping to each
+ * stream the selection picks, taken in rotation among the deployment's streams.
+ * At most one Ping is outstanding per stream: a stream still waiting for its Pong
+ * is skipped. A Pong that has not come pong_timeout_ns after its Ping is a timeout,
+ * recorded as an RTT equal to the time waited (at least pong_timeout_ns); a Pong for
+ * an unknown stream, unknown nonce, or a Ping already answered or timed out is
+ * counted (pongs_unexpected) and ignored.
+ *
+ * Classification: each RTT or timeout sample of a deployment is an evaluation over
+ * the samples of the last window_ns. The window's figure is its `quantile` RTT and
+ * its timeout ratio. CONGESTED when the figure is >= congested_rtt_ns or the ratio
+ * >= congested_timeout_ratio; DEGRADED likewise with the degraded thresholds; else
+ * HEALTHY. Hysteresis: to leave a state, its thresholds are multiplied by
+ * exit_fraction; a worse state is entered after escalate_after consecutive
+ * evaluations call for it, a better one after recover_after. A deployment is
+ * suspect (probed at suspect_interval_ns) while it is not HEALTHY or an evaluation
+ * calls for a worse state; when it is HEALTHY again its interval doubles each round
+ * back up to interval_ns. */
+typedef struct tether_prober tether_prober;
+
+typedef enum tether_deployment_state {
+  TETHER_DEPLOYMENT_HEALTHY = 0,
+  TETHER_DEPLOYMENT_DEGRADED = 1,
+  TETHER_DEPLOYMENT_CONGESTED = 2
+} tether_deployment_state;
+
+/* Which streams of a deployment a round pings. */
+typedef enum tether_probe_selection {
+  TETHER_PROBE_ONE_PER_DEPLOYMENT = 0, /* one stream per round, in rotation */
+  TETHER_PROBE_SAMPLE = 1,             /* sample_size streams per round, in rotation */
+  TETHER_PROBE_ALL = 2                 /* every stream every round */
+} tether_probe_selection;
+
+/* Window figures at a state change. deployment is valid during the callback only. */
+typedef struct tether_prober_state_change {
+  const char *deployment;
+  tether_deployment_state from;
+  tether_deployment_state to;
+  uint64_t at_ns;          /* now_ns of the call that caused it */
+  uint64_t window_samples; /* RTTs and timeouts in the window */
+  uint64_t window_timeouts;
+  double timeout_ratio; /* window_timeouts / window_samples */
+  uint64_t quantile_ns; /* the window's `quantile` RTT, compared with the thresholds */
+  uint64_t p50_ns, p90_ns, p99_ns, max_ns;
+} tether_prober_state_change;
+
+/* Runs on the caller's thread, inside tether_prober_poll() or tether_prober_on_pong*()
+ * (where the sample that causes the change lands). It must not call functions on
+ * the same prober: they return TETHER_INVALID_STATE. */
+typedef void (*tether_prober_state_fn)(const tether_prober_state_change *change, void *user_data);
+
+typedef struct tether_prober_options {
+  size_t struct_size;
+  tether_probe_selection selection; /* default TETHER_PROBE_ONE_PER_DEPLOYMENT */
+  uint32_t sample_size;             /* TETHER_PROBE_SAMPLE: streams per round; default 2 */
+  uint64_t interval_ns;             /* rounds of a healthy deployment; default 1 s */
+  uint64_t suspect_interval_ns;     /* rounds while suspect, <= interval_ns; default 200 ms */
+  uint64_t pong_timeout_ns;         /* default 5 s */
+  uint64_t window_ns;               /* classification window; default 30 s */
+  uint32_t window_max_samples;      /* newest samples kept per window; default 1024 */
+  uint32_t min_samples;             /* samples needed before leaving HEALTHY; default 1 */
+  double quantile;                  /* in (0, 1]; default 0.9 */
+  uint64_t degraded_rtt_ns;         /* default 100 ms */
+  uint64_t congested_rtt_ns;        /* >= degraded_rtt_ns; default 1 s */
+  double degraded_timeout_ratio;    /* in (0, 1]; default 0.01 (any timeout in < 100 samples) */
+  double congested_timeout_ratio;   /* >= degraded_timeout_ratio; default 0.5 */
+  double exit_fraction;             /* in (0, 1]; default 0.8 */
+  uint32_t escalate_after;          /* >= 1; default 1 */
+  uint32_t recover_after;           /* >= 1; default 3 */
+  uint32_t max_streams;             /* add_stream beyond it: TETHER_QUEUE_FULL; default 65536 */
+  uint32_t max_deployments;         /* likewise; default 1024 */
+  tether_prober_state_fn on_state_change; /* may be NULL */
+  void *user_data;
+  tether_allocator allocator;
+} tether_prober_options;
+
+/* A Ping to write on a stream: a whole frame (8-byte header + PingMessage), owned
+ * by the prober and valid until the next call on it. */
+typedef struct tether_ping {
+  uint64_t stream;
+  const uint8_t *frame;
+  size_t length;
+} tether_ping;
+
+/* RTTs of a deployment (or all of them) since the prober was created; timeouts are
+ * included at the time waited. Quantiles have at most 1% relative error (1 us..60 s);
+ * all figures are 0 when count is 0. */
+typedef struct tether_rtt_summary {
+  size_t struct_size;
+  uint64_t count;
+  uint64_t timeouts;
+  uint64_t sum_ns;
+  uint64_t min_ns, p50_ns, p90_ns, p99_ns, max_ns;
+} tether_rtt_summary;
+
+typedef struct tether_prober_stats {
+  size_t struct_size;
+  uint64_t pings_sent;
+  uint64_t pongs_matched;
+  uint64_t pongs_unexpected;
+  uint64_t timeouts;
+  uint64_t streams;     /* now */
+  uint64_t deployments; /* ever seen (their figures are kept) */
+  uint64_t outstanding; /* Pings waiting for their Pong now */
+} tether_prober_stats;
+
+/* "healthy", "degraded", "congested"; "unknown" for other values. */
+TETHER_API const char *tether_deployment_state_name(tether_deployment_state state);
+
+TETHER_API void tether_prober_options_init(tether_prober_options *options);
+/* options may be NULL for the defaults; TETHER_INVALID_ARGUMENT names no field, so
+ * check the ranges above. */
+TETHER_API tether_status tether_prober_new(const tether_prober_options *options,
+                                           tether_prober **out);
+TETHER_API void tether_prober_free(tether_prober *prober);
+/* Declares a stream of a deployment (a NUL-terminated id, 1..255 bytes). Its first
+ * Ping goes out at the deployment's next round (at once for a new deployment). */
+TETHER_API tether_status tether_prober_add_stream(tether_prober *prober, uint64_t stream,
+                                                  const char *deployment, uint64_t now_ns);
+/* Forgets a stream and its outstanding Ping (neither a timeout nor an RTT). */
+TETHER_API tether_status tether_prober_remove_stream(tether_prober *prober, uint64_t stream);
+/* Expires overdue Pings, then returns the Pings due at now_ns (*count may be 0) and
+ * the time of the next due round or timeout in *next_deadline_ns (UINT64_MAX: none).
+ * next_deadline_ns may be NULL. */
+TETHER_API tether_status tether_prober_poll(tether_prober *prober, uint64_t now_ns,
+                                            const tether_ping **pings, size_t *count,
+                                            uint64_t *next_deadline_ns);
+/* A Pong read on a stream, by its nonce. TETHER_OK whether it matched or was counted
+ * as unexpected (see tether_prober_stats). */
+TETHER_API tether_status tether_prober_on_pong(tether_prober *prober, uint64_t stream,
+                                               const uint8_t *nonce, size_t length,
+                                               uint64_t now_ns);
+/* The same from a Pong frame's payload (a PongMessage); TETHER_BAD_MESSAGE if it is
+ * not valid protobuf or has no nonce. */
+TETHER_API tether_status tether_prober_on_pong_message(tether_prober *prober, uint64_t stream,
+                                                       const uint8_t *payload, size_t length,
+                                                       uint64_t now_ns);
+TETHER_API tether_status tether_prober_state(const tether_prober *prober, const char *deployment,
+                                             tether_deployment_state *state);
+/* deployment NULL: every deployment merged. summary->struct_size must be set. */
+TETHER_API tether_status tether_prober_summary(const tether_prober *prober, const char *deployment,
+                                               tether_rtt_summary *summary);
+TETHER_API tether_status tether_prober_stats_get(const tether_prober *prober,
+                                                 tether_prober_stats *stats);
+/* Prometheus text exposition (format 0.0.4): tether_ping_rtt_seconds (histogram,
+ * label deployment), tether_ping_timeouts_total (counter, label deployment),
+ * tether_pong_unexpected_total (counter, no label), tether_deployment_state (gauge,
+ * label deployment: 0 healthy, 1 degraded, 2 congested). *text is NUL-terminated,
+ * owned by the prober and valid until the next call on it. */
+TETHER_API tether_status tether_prober_prometheus(tether_prober *prober, const char **text,
+                                                  size_t *length);
+TETHER_API const char *tether_prober_last_error(const tether_prober *prober);
+
 #ifdef __cplusplus
 }
 #endif
