@@ -43,10 +43,14 @@ class Prober {
   const tether_prober_options &options() const;
 
  private:
+  friend class Allocator;  // make<Prober>() in create()
   Prober() = default;
   struct Impl;
   Impl *impl_ = nullptr;
 };
+
+// The documented defaults of every option (tether_prober_options_init).
+void prober_default_options(tether_prober_options *options);
 
 // Fills out with an RTT summary of h (timeouts left 0; struct_size kept).
 void summarize(const RttHistogram &h, tether_rtt_summary *out);
