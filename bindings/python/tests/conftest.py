@@ -1,0 +1,36 @@
+import pathlib
+
+import pytest
+
+import tether
+
+SOURCE = pathlib.Path(__file__).resolve().parents[1]
+
+
+def pytest_report_header(config):
+    return f"tether {tether.__version__} from {pathlib.Path(tether.__file__).parent}"
+
+
+@pytest.fixture
+def session():
+    with tether.Session() as s:
+        yield s
+
+
+def drain(session):
+    """Every event the session has ready, in order."""
+    events = []
+    while (event := session.next_event()) is not None:
+        events.append(event)
+    return events
+
+
+def frames(data: bytes, **options):
+    """The (type, flags, payload) frames of wire bytes, through tether's own decoder."""
+    with tether.Decoder(allow_continued=True, **options) as decoder:
+        assert decoder.feed(data) == len(data)
+        out = []
+        while (frame := decoder.next()) is not None:
+            out.append(frame)
+        decoder.finish()
+        return out

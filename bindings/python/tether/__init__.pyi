@@ -1,0 +1,3 @@
+from ._tether import *  # noqa: F403
+
+__version__: str
