@@ -436,6 +436,137 @@ TETHER_API tether_status tether_prober_prometheus(tether_prober *prober, const c
                                                   size_t *length);
 TETHER_API const char *tether_prober_last_error(const tether_prober *prober);
 
+/* ---- Invocation: the smallest handler lifecycle, SDK side ------------------- */
+
+/* One invocation stream over a session: Start + InputCommand in, then the handler's
+ * result out as OutputCommand (value, or terminal Failure) + End, or as an
+ * ErrorMessage (the runtime retries). Sans-I/O like the session: the transport feeds
+ * request bytes and writes what pending_output() returns; the dispatch loop calls
+ * poll(). Replayed journals (known_entries > 1) are not handled: they get an
+ * ErrorMessage 570 saying so, never a wrong answer.
+ *
+ * Typical loop (one thread, or calls serialized):
+ *   feed(request bytes) ... poll() until RUN; run the handler on input();
+ *   while it runs keep feeding and polling (Pings are answered by poll);
+ *   complete()/fail_*() (on WOULD_BLOCK: poll until WRITABLE, then again);
+ *   poll and write pending_output() until DONE and no output is left; end the response. */
+typedef struct tether_invocation tether_invocation;
+
+typedef enum tether_invocation_state {
+  TETHER_INVOCATION_WAITING_START = 0, /* no Start read yet */
+  TETHER_INVOCATION_WAITING_INPUT = 1, /* Start read, InputCommand not yet */
+  TETHER_INVOCATION_RUNNING = 2,       /* RUN reported: waiting for the handler's result */
+  TETHER_INVOCATION_ENDING = 3,        /* result queued; End not yet (budget full) */
+  TETHER_INVOCATION_DONE = 4           /* End or ErrorMessage queued: nothing more to say */
+} tether_invocation_state;
+
+typedef enum tether_invocation_event_kind {
+  TETHER_INVOCATION_EVENT_RUN = 1,      /* input is ready: run the handler */
+  TETHER_INVOCATION_EVENT_WRITABLE = 2, /* a result refused with WOULD_BLOCK may be retried */
+  TETHER_INVOCATION_EVENT_DONE = 3      /* the last message is queued: flush, then end */
+} tether_invocation_event_kind;
+
+typedef struct tether_invocation_event {
+  tether_invocation_event_kind kind;
+  tether_invocation_state state; /* the state after this event */
+} tether_invocation_event;
+
+/* Strings are not NUL-terminated: use the lengths. */
+typedef struct tether_invocation_header {
+  const char *key;
+  size_t key_length;
+  const char *value;
+  size_t value_length;
+} tether_invocation_header;
+
+/* What the handler runs with, from Start and InputCommand. */
+typedef struct tether_invocation_input {
+  const uint8_t *id; /* StartMessage.id (raw bytes) */
+  size_t id_length;
+  const char *debug_id; /* "inv_..." */
+  size_t debug_id_length;
+  const char *key; /* virtual object / workflow key; empty for a service */
+  size_t key_length;
+  uint32_t known_entries;
+  uint32_t retry_count_since_last_stored_entry;
+  uint64_t duration_since_last_stored_entry; /* milliseconds */
+  uint64_t random_seed;                      /* V6+; 0 when absent */
+  const uint8_t *value; /* InputCommand.value.content: the request body */
+  size_t value_length;
+  const tether_invocation_header *headers;
+  size_t header_count;
+} tether_invocation_input;
+
+typedef struct tether_invocation_options {
+  size_t struct_size;
+  /* The stream's session (protocol version, limits, budgets, allocator); NULL: the
+   * session defaults. The session's allocator also serves the invocation. */
+  const tether_session_options *session;
+  /* The largest OutputCommand the runtime accepts (a real Restate server refuses
+   * more than networking.message-size-limit, 32 MiB, and retries forever). Output
+   * over min(max_output_size, session max_message_size) becomes a terminal Failure
+   * 413 naming the size and the limit. Default TETHER_DEFAULT_MAX_MESSAGE_SIZE. */
+  uint64_t max_output_size;
+} tether_invocation_options;
+
+TETHER_API void tether_invocation_options_init(tether_invocation_options *options);
+TETHER_API tether_status tether_invocation_new(const tether_invocation_options *options,
+                                               tether_invocation **out);
+TETHER_API void tether_invocation_free(tether_invocation *invocation);
+
+/* The protocol version of a content type "application/vnd.restate.invocation.vN"
+ * (length bytes, no NUL needed). TETHER_UNSUPPORTED_VERSION if N is outside
+ * TETHER_PROTOCOL_MIN_VERSION..max_version (answer HTTP 415), TETHER_INVALID_ARGUMENT
+ * if it is not such a content type at all. */
+TETHER_API tether_status tether_invocation_content_type_version(const char *content_type,
+                                                                size_t length,
+                                                                uint32_t max_version,
+                                                                uint32_t *version);
+
+/* Transport side: the same contracts as tether_session_feed, _finish_input,
+ * _pending_output and _consume_output. */
+TETHER_API tether_status tether_invocation_feed(tether_invocation *invocation,
+                                                const uint8_t *data, size_t length,
+                                                size_t *consumed);
+TETHER_API tether_status tether_invocation_finish_input(tether_invocation *invocation);
+TETHER_API tether_status tether_invocation_pending_output(tether_invocation *invocation,
+                                                          const uint8_t **data, size_t *length);
+TETHER_API tether_status tether_invocation_consume_output(tether_invocation *invocation,
+                                                          size_t n);
+
+/* The dispatch step: TETHER_OK with *event filled, TETHER_EMPTY (nothing until more
+ * input), TETHER_CLOSED after DONE was reported, or the status of a malformed or
+ * unexpected message (an ErrorMessage naming it is queued; the next poll reports DONE). */
+TETHER_API tether_status tether_invocation_poll(tether_invocation *invocation,
+                                                tether_invocation_event *event);
+/* The handler's input, from RUN on. *input and the memory it points to are owned by
+ * the invocation and stay valid and unchanged, across every other call, until a
+ * result is accepted or the invocation is freed: a handler on another thread may
+ * read them while the loop thread goes on feeding and polling. */
+TETHER_API tether_status tether_invocation_input_get(const tether_invocation *invocation,
+                                                     tether_invocation_input *input);
+/* The handler's result; value/message are copied. Each returns TETHER_INVALID_STATE
+ * unless the state is RUNNING, and TETHER_WOULD_BLOCK (nothing queued) while the
+ * outbound budget is full: call again after a WRITABLE event.
+ * complete(): OutputCommand{value} + End. If that message would exceed the output
+ * limit, a terminal Failure 413 naming the size and the limit is queued instead and
+ * TETHER_MESSAGE_TOO_LARGE returned (the invocation completes; it is not retried). */
+TETHER_API tether_status tether_invocation_complete(tether_invocation *invocation,
+                                                    const uint8_t *value, size_t length);
+/* OutputCommand{failure{code, message}} + End: the invocation completes, failed. */
+TETHER_API tether_status tether_invocation_fail_terminal(tether_invocation *invocation,
+                                                         uint32_t code, const char *message,
+                                                         size_t length);
+/* ErrorMessage{code, message}: the runtime retries the attempt later. */
+TETHER_API tether_status tether_invocation_fail_retryable(tether_invocation *invocation,
+                                                          uint32_t code, const char *message,
+                                                          size_t length);
+TETHER_API tether_invocation_state tether_invocation_state_get(const tether_invocation *invocation);
+/* The underlying session's counters (pings_answered, bytes, peaks); struct_size set by caller. */
+TETHER_API tether_status tether_invocation_session_stats(const tether_invocation *invocation,
+                                                         tether_session_stats *stats);
+TETHER_API const char *tether_invocation_last_error(const tether_invocation *invocation);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,90 @@
+// The smallest real handler lifecycle, SDK side (see tether.h, "Invocation"): Start +
+// InputCommand in; OutputCommand (value or terminal Failure) + End, or an ErrorMessage,
+// out. Sans-I/O over a Session: the transport feeds bytes and takes output, the
+// dispatch loop calls poll(), the handler's result comes back through complete() or
+// fail_*(). The C API is a thin shim over this class.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "common/allocator.h"
+#include "common/byte_buffer.h"
+#include "common/status.h"
+#include "session/session.h"
+
+namespace tether {
+
+class Invocation {
+ public:
+  // Validates options (nullptr: defaults) and creates the Session from
+  // options->session. On failure returns nullptr and sets *status.
+  static Invocation *create(const tether_invocation_options *options, Status *status);
+  static void destroy(Invocation *invocation);
+
+  // Transport side, forwarded to the Session.
+  Status feed(const uint8_t *data, size_t length, size_t *consumed);
+  Status finish_input();
+  Status pending_output(const uint8_t **data, size_t *length);
+  Status consume_output(size_t n);
+
+  // The dispatch step: drives Session::next_event (Pings are answered there and
+  // passed over here) until there is something for the caller:
+  //   RUN       Start and InputCommand were read; input() is ready; run the handler.
+  //   WRITABLE  output drained: a complete()/fail_*() that returned WOULD_BLOCK may retry.
+  //   DONE      the stream's last message (End or Error) is queued; once the pending
+  //             output is taken the transport ends the response.
+  // TETHER_EMPTY: nothing to do until more input (or, while the handler runs, never
+  // anything but Pings). After DONE: TETHER_CLOSED. A malformed or unexpected message
+  // returns its own status; an ErrorMessage naming it is queued and DONE follows.
+  Status poll(tether_invocation_event *event);
+
+  // Valid from RUN until complete()/fail_*() succeed or the invocation is destroyed;
+  // its memory is owned here and does not move across other calls (feed, poll, ...).
+  const tether_invocation_input &input() const { return input_; }
+
+  // The handler's result. Each returns TETHER_INVALID_STATE unless the handler runs,
+  // TETHER_WOULD_BLOCK (nothing queued: call again after a WRITABLE event) when the
+  // outbound budget is full. End follows the OutputCommand as soon as the budget
+  // allows (poll() sends it), after every Ping read so far has been answered.
+  //
+  // complete(): OutputCommand{value}. When that message would exceed the output limit
+  // (min of max_output_size and the Session's max_message_size) a terminal Failure
+  // 413 naming the size and the limit is queued instead and TETHER_MESSAGE_TOO_LARGE
+  // returned: the invocation still completes, it is never retried.
+  Status complete(const uint8_t *value, size_t length);
+  // OutputCommand{failure{code, message}}: the invocation completes, failed.
+  Status fail_terminal(uint32_t code, const char *message, size_t length);
+  // ErrorMessage{code, message}: the runtime retries the attempt. No End follows.
+  Status fail_retryable(uint32_t code, const char *message, size_t length);
+
+  tether_invocation_state state() const { return state_; }
+  void session_stats(tether_session_stats *out) const;
+  const ErrorSlot &error() const { return error_; }
+
+  ~Invocation();
+
+ private:
+  Invocation(const Allocator &allocator, Session *session, uint64_t output_limit);
+  Status on_message(const tether_event &event, tether_invocation_event *out);
+  Status read_start(const uint8_t *data, size_t length);
+  Status read_input(const uint8_t *data, size_t length);
+  Status refuse(uint32_t code, Status status, const char *what);  // ErrorMessage, then DONE
+  Status queue_output(const ByteBuffer &message);
+  Status finish(tether_invocation_event *out);  // drains Pings, sends End, reports DONE
+
+  Allocator allocator_;
+  Session *session_;
+  uint64_t output_limit_;
+  tether_invocation_state state_ = TETHER_INVOCATION_WAITING_START;
+  bool end_owed_ = false;  // Output queued, End not yet
+  bool done_reported_ = false;
+  bool blocked_ = false;  // a result returned WOULD_BLOCK: report WRITABLE
+  ByteBuffer start_;      // owned copies that input_ points into
+  ByteBuffer input_message_;
+  ByteBuffer headers_;  // tether_invocation_header array
+  tether_invocation_input input_{};
+  ErrorSlot error_;
+};
+
+}  // namespace tether
