@@ -330,8 +330,9 @@ typedef struct tether_prober_state_change {
 } tether_prober_state_change;
 
 /* Runs on the caller's thread, inside tether_prober_poll() or tether_prober_on_pong*()
- * (where the sample that causes the change lands). It must not call functions on
- * the same prober: they return TETHER_INVALID_STATE. */
+ * (where the sample that causes the change lands). It may query the same prober
+ * (state, summary, stats_get) but not change it: add/remove_stream, poll, on_pong*
+ * and prometheus return TETHER_INVALID_STATE from inside the callback. */
 typedef void (*tether_prober_state_fn)(const tether_prober_state_change *change, void *user_data);
 
 typedef struct tether_prober_options {

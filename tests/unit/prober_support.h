@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "prober/prober.h"
+#include "prober/prometheus.h"
 
 namespace prober_test {
 
