@@ -58,6 +58,20 @@ struct Deadline {
   uint64_t sequence;
 };
 
+// Allocator::make for types whose constructor may throw std::bad_alloc (std::deque
+// allocates when constructed): the memory goes back before the exception goes on.
+template <typename T, typename... Args>
+T *make_throwing(const Allocator &allocator, Args &&...args) {
+  void *memory = allocator.allocate(sizeof(T));
+  if (memory == nullptr) throw std::bad_alloc();
+  try {
+    return new (memory) T(static_cast<Args &&>(args)...);
+  } catch (...) {
+    allocator.release(memory);
+    throw;
+  }
+}
+
 }  // namespace
 
 struct Prober::Impl {
@@ -65,10 +79,8 @@ struct Prober::Impl {
       : options(given),
         allocator(allocator),
         deployments(HookedAllocator<Deployment *>(allocator)),
-        by_id(16, std::hash<std::string_view>(), std::equal_to<std::string_view>(),
-              HookedAllocator<std::pair<const std::string_view, Deployment *>>(allocator)),
-        streams(16, std::hash<uint64_t>(), std::equal_to<uint64_t>(),
-                HookedAllocator<std::pair<const uint64_t, Stream>>(allocator)),
+        by_id(HookedAllocator<std::pair<const std::string_view, Deployment *>>(allocator)),
+        streams(HookedAllocator<std::pair<const uint64_t, Stream>>(allocator)),
         deadlines(HookedAllocator<Deadline>(allocator)),
         frames(allocator),
         offsets(HookedAllocator<tether_ping>(allocator)),
@@ -152,8 +164,7 @@ Status Prober::Impl::add_stream(uint64_t stream, std::string_view id, uint64_t n
                        options.max_deployments);
     }
     deployments.reserve(deployments.size() + 1);
-    deployment = allocator.make<Deployment>(options, allocator);
-    if (deployment == nullptr) return error.set(TETHER_NO_MEMORY, "no memory for a deployment");
+    deployment = make_throwing<Deployment>(allocator, options, allocator);
     try {
       deployment->id.assign(id);
       by_id.emplace(std::string_view(deployment->id), deployment);
@@ -429,8 +440,9 @@ Prober *Prober::create(const tether_prober_options *given, Status *status) {
     *status = TETHER_NO_MEMORY;
     return nullptr;
   }
-  prober->impl_ = allocator.make<Impl>(options, allocator);
-  if (prober->impl_ == nullptr) {
+  try {
+    prober->impl_ = make_throwing<Impl>(allocator, options, allocator);
+  } catch (const std::bad_alloc &) {
     allocator.destroy(prober);
     *status = TETHER_NO_MEMORY;
     return nullptr;
