@@ -5,6 +5,8 @@
 #include "decoder.h"
 #include "errors.h"
 #include "event.h"
+#include "invocation.h"
+#include "prober.h"
 #include "session.h"
 
 namespace py = pybind11;
@@ -59,6 +61,8 @@ PYBIND11_MODULE(_tether, m) {
   tether_py::add_event_types(m);
   tether_py::add_session(m);
   tether_py::add_decoder(m);
+  tether_py::add_prober(m);
+  tether_py::add_invocation(m);
   m.def("status_table", &status_table,
         "The C status table: (code, name, message, family, retryable, fatal) per row.");
   m.def(

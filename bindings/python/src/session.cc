@@ -12,6 +12,8 @@
 #include "call_guard.h"
 #include "errors.h"
 #include "event.h"
+#include "output.h"
+#include "session_options.h"
 
 namespace py = pybind11;
 
@@ -20,18 +22,8 @@ namespace {
 
 class Session {
  public:
-  Session(std::optional<uint32_t> protocol_version, std::optional<uint32_t> max_frame_payload,
-          std::optional<uint64_t> max_message_size, std::optional<uint64_t> inbound_budget,
-          std::optional<uint64_t> outbound_high_watermark,
-          std::optional<uint64_t> outbound_low_watermark) {
-    tether_session_options options;
-    tether_session_options_init(&options);
-    if (protocol_version) options.protocol_version = *protocol_version;
-    if (max_frame_payload) options.max_frame_payload = *max_frame_payload;
-    if (max_message_size) options.max_message_size = *max_message_size;
-    if (inbound_budget) options.inbound_budget = *inbound_budget;
-    if (outbound_high_watermark) options.outbound_high_watermark = *outbound_high_watermark;
-    if (outbound_low_watermark) options.outbound_low_watermark = *outbound_low_watermark;
+  explicit Session(const py::kwargs &kwargs) {
+    tether_session_options options = session_options(kwargs, "Session");
     tether_status status = tether_session_new(&options, &handle_);
     if (status != TETHER_OK) {
       raise_status(status, status == TETHER_INVALID_ARGUMENT
@@ -89,31 +81,12 @@ class Session {
   // Pending output, consumed: everything, or at most limit bytes.
   py::bytes take_output(std::optional<size_t> limit) {
     CallGuard call(handle_, busy_, "session");
-    size_t max = limit.value_or(SIZE_MAX);
-    py::object out;
-    size_t taken = 0;
-    while (taken < max) {
-      const uint8_t *data = nullptr;
-      size_t length = 0;
-      check(tether_session_pending_output(handle_, &data, &length));
-      if (length == 0) break;
-      length = std::min(length, max - taken);
-      if (!out) {
-        out = copy_to_bytes(data, length);
-      } else {
-        // Several segments: grow the one bytes object (it has no other reference yet).
-        PyObject *raw = out.release().ptr();
-        if (_PyBytes_Resize(&raw, static_cast<Py_ssize_t>(taken + length)) != 0) {
-          throw py::error_already_set();
-        }
-        out = py::reinterpret_steal<py::object>(raw);
-        std::memcpy(PyBytes_AS_STRING(raw) + taken, data, length);
-      }
-      check(tether_session_consume_output(handle_, length));
-      taken += length;
-    }
-    if (!out) return py::bytes();
-    return py::reinterpret_steal<py::bytes>(out.release());
+    return tether_py::take_output(
+        [&](const uint8_t **data, size_t *length) {
+          return tether_session_pending_output(handle_, data, length);
+        },
+        [&](size_t n) { return tether_session_consume_output(handle_, n); },
+        [&](tether_status status) { check(status); }, limit);
   }
 
   // The next contiguous pending bytes, not consumed (for transports that write
@@ -136,21 +109,7 @@ class Session {
     tether_session_stats s{};
     s.struct_size = sizeof s;
     check(tether_session_stats_get(handle_, &s));
-    py::dict out;
-    out["bytes_in"] = s.bytes_in;
-    out["bytes_out"] = s.bytes_out;
-    out["frames_in"] = s.frames_in;
-    out["frames_out"] = s.frames_out;
-    out["chunks_in"] = s.chunks_in;
-    out["chunks_out"] = s.chunks_out;
-    out["messages_in"] = s.messages_in;
-    out["messages_out"] = s.messages_out;
-    out["pings_answered"] = s.pings_answered;
-    out["inbound_buffered"] = s.inbound_buffered;
-    out["outbound_buffered"] = s.outbound_buffered;
-    out["peak_inbound_buffered"] = s.peak_inbound_buffered;
-    out["peak_outbound_buffered"] = s.peak_outbound_buffered;
-    return out;
+    return stats_dict(s);
   }
 
   std::string last_error() {
@@ -188,12 +147,10 @@ void add_session(py::module_ &module) {
                       "One invocation stream, SDK side. feed() parses and queues, next_event() "
                       "is the dispatch step (it queues the Pong of a Ping), send() frames and "
                       "queues output, take_output() hands the bytes to write.")
-      .def(py::init<std::optional<uint32_t>, std::optional<uint32_t>, std::optional<uint64_t>,
-                    std::optional<uint64_t>, std::optional<uint64_t>, std::optional<uint64_t>>(),
-           py::kw_only(), py::arg("protocol_version") = py::none(),
-           py::arg("max_frame_payload") = py::none(), py::arg("max_message_size") = py::none(),
-           py::arg("inbound_budget") = py::none(), py::arg("outbound_high_watermark") = py::none(),
-           py::arg("outbound_low_watermark") = py::none())
+      .def(py::init<const py::kwargs &>(),
+           "Keyword options: the fields of tether_session_options (protocol_version, "
+           "max_frame_payload, max_message_size, inbound_budget, outbound_high_watermark, "
+           "outbound_low_watermark); omitted ones keep the library's defaults.")
       .def("feed", &Session::feed, py::arg("data"),
            "Parses input; returns the bytes taken (fewer than given when the inbound budget "
            "is full: dispatch, then feed the rest).")

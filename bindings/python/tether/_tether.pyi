@@ -1,7 +1,7 @@
 """Type stubs of tether._tether (the pybind11 module over tether.h)."""
 
 import enum
-from typing import Final, NamedTuple, TypedDict
+from typing import Callable, Final, NamedTuple, TypedDict
 
 from typing_extensions import Buffer
 
@@ -111,12 +111,12 @@ class Session:
     def __init__(
         self,
         *,
-        protocol_version: int | None = None,
-        max_frame_payload: int | None = None,
-        max_message_size: int | None = None,
-        inbound_budget: int | None = None,
-        outbound_high_watermark: int | None = None,
-        outbound_low_watermark: int | None = None,
+        protocol_version: int = ...,
+        max_frame_payload: int = ...,
+        max_message_size: int = ...,
+        inbound_budget: int = ...,
+        outbound_high_watermark: int = ...,
+        outbound_low_watermark: int = ...,
     ) -> None: ...
     def feed(self, data: Buffer) -> int: ...
     def finish_input(self) -> None: ...
@@ -155,4 +155,148 @@ class Decoder:
     def closed(self) -> bool: ...
     def close(self) -> None: ...
     def __enter__(self) -> Decoder: ...
+    def __exit__(self, *args: object) -> None: ...
+
+# ---- Prober
+
+class DeploymentState(enum.IntEnum):
+    HEALTHY = 0
+    DEGRADED = 1
+    CONGESTED = 2
+
+class ProbeSelection(enum.IntEnum):
+    ONE_PER_DEPLOYMENT = 0
+    SAMPLE = 1
+    ALL = 2
+
+class StateChange(TypedDict):
+    deployment: str
+    from_state: DeploymentState
+    to_state: DeploymentState
+    at_ns: int
+    window_samples: int
+    window_timeouts: int
+    timeout_ratio: float
+    quantile_ns: int
+    p50_ns: int
+    p90_ns: int
+    p99_ns: int
+    max_ns: int
+
+class RttSummary(TypedDict):
+    count: int
+    timeouts: int
+    sum_ns: int
+    min_ns: int
+    p50_ns: int
+    p90_ns: int
+    p99_ns: int
+    max_ns: int
+
+class ProberStats(TypedDict):
+    pings_sent: int
+    pongs_matched: int
+    pongs_unexpected: int
+    timeouts: int
+    streams: int
+    deployments: int
+    outstanding: int
+
+class Prober:
+    def __init__(
+        self,
+        *,
+        selection: ProbeSelection | None = None,
+        on_state_change: Callable[[StateChange], object] | None = None,
+        sample_size: int = ...,
+        interval_ns: int = ...,
+        suspect_interval_ns: int = ...,
+        pong_timeout_ns: int = ...,
+        window_ns: int = ...,
+        window_max_samples: int = ...,
+        min_samples: int = ...,
+        quantile: float = ...,
+        degraded_rtt_ns: int = ...,
+        congested_rtt_ns: int = ...,
+        degraded_timeout_ratio: float = ...,
+        congested_timeout_ratio: float = ...,
+        exit_fraction: float = ...,
+        escalate_after: int = ...,
+        recover_after: int = ...,
+        max_streams: int = ...,
+        max_deployments: int = ...,
+    ) -> None: ...
+    def add_stream(self, stream: int, deployment: str, now_ns: int | None = None) -> None: ...
+    def remove_stream(self, stream: int) -> None: ...
+    def poll(self, now_ns: int | None = None) -> tuple[list[tuple[int, bytes]], int | None]: ...
+    def on_pong(self, stream: int, nonce: Buffer, now_ns: int | None = None) -> None: ...
+    def on_pong_message(self, stream: int, payload: Buffer, now_ns: int | None = None) -> None: ...
+    def state(self, deployment: str) -> DeploymentState: ...
+    def summary(self, deployment: str | None = None) -> RttSummary: ...
+    def stats(self) -> ProberStats: ...
+    def prometheus(self) -> str: ...
+    @property
+    def last_error(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Prober: ...
+    def __exit__(self, *args: object) -> None: ...
+
+# ---- Invocation
+
+class InvocationState(enum.IntEnum):
+    WAITING_START = 0
+    WAITING_INPUT = 1
+    RUNNING = 2
+    ENDING = 3
+    DONE = 4
+
+class InvocationEvent(enum.IntEnum):
+    RUN = 1
+    WRITABLE = 2
+    DONE = 3
+
+class InvocationInput(TypedDict):
+    id: bytes
+    debug_id: str
+    key: str
+    known_entries: int
+    retry_count_since_last_stored_entry: int
+    duration_since_last_stored_entry: int
+    random_seed: int
+    value: bytes
+    headers: list[tuple[str, str]]
+
+def content_type_version(content_type: str, max_version: int = ...) -> int: ...
+
+class Invocation:
+    def __init__(
+        self,
+        *,
+        max_output_size: int = ...,
+        protocol_version: int = ...,
+        max_frame_payload: int = ...,
+        max_message_size: int = ...,
+        inbound_budget: int = ...,
+        outbound_high_watermark: int = ...,
+        outbound_low_watermark: int = ...,
+    ) -> None: ...
+    def feed(self, data: Buffer) -> int: ...
+    def finish_input(self) -> None: ...
+    def poll(self) -> InvocationEvent | None: ...
+    def input(self) -> InvocationInput: ...
+    def complete(self, value: Buffer) -> None: ...
+    def fail_terminal(self, code: int, message: str) -> None: ...
+    def fail_retryable(self, code: int, message: str) -> None: ...
+    def take_output(self, limit: int | None = None) -> bytes: ...
+    @property
+    def state(self) -> InvocationState: ...
+    def stats(self) -> SessionStats: ...
+    @property
+    def last_error(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Invocation: ...
     def __exit__(self, *args: object) -> None: ...

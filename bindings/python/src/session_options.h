@@ -1,0 +1,14 @@
+// Session options and counters shared by Session and Invocation.
+#pragma once
+
+#include <pybind11/pybind11.h>
+#include <tether.h>
+
+namespace tether_py {
+
+// tether_session_options from keywords (defaults from tether_session_options_init).
+tether_session_options session_options(const pybind11::kwargs &kwargs, const char *what);
+
+pybind11::dict stats_dict(const tether_session_stats &stats);
+
+}  // namespace tether_py
