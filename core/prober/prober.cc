@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -375,9 +376,11 @@ namespace {
 
 bool valid_options(const tether_prober_options &o) {
   auto fraction = [](double x) { return x > 0 && x <= 1; };
-  return (o.selection == TETHER_PROBE_ONE_PER_DEPLOYMENT || o.selection == TETHER_PROBE_SAMPLE ||
-          o.selection == TETHER_PROBE_ALL) &&
-         (o.selection != TETHER_PROBE_SAMPLE || o.sample_size >= 1) && o.interval_ns > 0 &&
+  // A C caller may store any integer in the enum: read it as one before trusting it.
+  std::underlying_type_t<tether_probe_selection> selection;
+  std::memcpy(&selection, &o.selection, sizeof selection);
+  return selection <= TETHER_PROBE_ALL &&
+         (selection != TETHER_PROBE_SAMPLE || o.sample_size >= 1) && o.interval_ns > 0 &&
          o.suspect_interval_ns > 0 && o.suspect_interval_ns <= o.interval_ns &&
          o.pong_timeout_ns > 0 && o.window_ns > 0 && o.window_max_samples > 0 &&
          fraction(o.quantile) && o.degraded_rtt_ns > 0 && o.congested_rtt_ns >= o.degraded_rtt_ns &&
