@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+"""tether's Python reference endpoint: the Echo service over h2c on hypercorn.
+
+    python endpoint.py [--host 127.0.0.1] [--port 0] [--max-message-size BYTES]
+
+Prints "listening on http://HOST:PORT" (the real port when --port is 0), then serves
+  GET  /discover                   the endpoint manifest
+  POST /invoke/Echo/echo           returns its input
+  POST /invoke/Echo/big            input: decimal N; output: N zero bytes
+  POST /invoke/Echo/block          input: decimal ms; blocks the asyncio loop that long
+                                   with time.sleep, returns "ok"
+
+The dispatch loop is asyncio's own: every stream is fed, polled (Pings answered) and
+flushed by coroutines on the one event loop, and the handlers run on it too. So a
+`block` delays every Pong on the endpoint, and also hypercorn's HTTP/2 PING replies:
+in a single-threaded runtime the two cannot be told apart, which is what the
+conformance suite reports for Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import re
+import socket
+import sys
+import time
+
+from hypercorn.asyncio import serve
+from hypercorn.config import Config
+
+import tether
+
+log = logging.getLogger("tether.endpoint")
+
+SERVICE = "Echo"
+MANIFEST_VERSIONS = (1, 2, 3)  # the manifest below is valid in each
+OUTPUT_PIECE = 256 * 1024  # bytes per response DATA write: hypercorn's buffer stays bounded
+SETTLE_STEPS = 8  # loop turns given to input that arrived while a handler blocked
+
+
+class BadInput(Exception):
+    """The handler's input is not what it takes: a terminal failure (400)."""
+
+
+def decimal(value: bytes, what: str) -> int:
+    text = value.decode("ascii", "replace").strip()
+    if not text.isdigit():
+        raise BadInput(f"input must be a decimal {what}, got {text[:40]!r}")
+    return int(text)
+
+
+def echo(value: bytes) -> bytes:
+    return value
+
+
+def big(value: bytes) -> bytes:
+    return bytes(decimal(value, "byte count"))
+
+
+def block(value: bytes) -> bytes:
+    time.sleep(decimal(value, "number of milliseconds") / 1000)  # blocks the loop: the point
+    return b"ok"
+
+
+HANDLERS = {"echo": echo, "big": big, "block": block}
+
+
+def manifest() -> dict:
+    return {
+        "protocolMode": "BIDI_STREAM",
+        "minProtocolVersion": tether.PROTOCOL_MIN_VERSION,
+        "maxProtocolVersion": tether.PROTOCOL_MAX_VERSION,
+        "services": [
+            {
+                "name": SERVICE,
+                "ty": "SERVICE",
+                "handlers": [{"name": name} for name in HANDLERS],
+            }
+        ],
+    }
+
+
+def header(scope: dict, name: bytes) -> str:
+    for key, value in scope["headers"]:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return ""
+
+
+async def respond(send, status: int, body: str, content_type: str = "text/plain") -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", content_type.encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body.encode()})
+
+
+class Stream:
+    """One invocation: the request body feeds a tether.Invocation; its output is the
+    response body. A reader task feeds and dispatches as bytes arrive (so Pings are
+    answered whenever the loop is free); the handler runs on the loop when RUN comes."""
+
+    def __init__(self, invocation: tether.Invocation, handler, receive, send):
+        self.invocation = invocation
+        self.handler = handler
+        self.receive = receive
+        self.send = send
+        self.write_lock = asyncio.Lock()
+        self.wake = asyncio.Event()  # a result is ready, writable again, or done
+        self.result: tuple | None = None  # ("complete", bytes) | ("terminal", code, msg) | ...
+        self.done = False
+
+    def dispatch(self) -> None:
+        """The dispatch step: polls until there is nothing more to do right now."""
+        while not self.done:
+            try:
+                event = self.invocation.poll()
+            except tether.TetherError as e:  # malformed input: an Error is queued, DONE follows
+                log.warning("stream failed: %s: %s", type(e).__name__, e)
+                continue
+            if event is None:
+                return
+            if event == tether.InvocationEvent.RUN:
+                self.result = self.run_handler(self.invocation.input()["value"])
+                self.wake.set()
+            elif event == tether.InvocationEvent.WRITABLE:
+                self.wake.set()
+            elif event == tether.InvocationEvent.DONE:
+                self.done = True
+                self.wake.set()
+
+    def run_handler(self, value: bytes) -> tuple:
+        try:
+            return ("complete", self.handler(value))
+        except BadInput as e:
+            return ("terminal", 400, str(e))
+        except Exception as e:  # a handler bug: the runtime retries the attempt
+            log.exception("handler failed")
+            return ("retryable", 500, f"{type(e).__name__}: {e}")
+
+    def deliver(self) -> None:
+        """Hands the handler's result to the invocation; keeps it on WouldBlock."""
+        kind, *args = self.result
+        try:
+            if kind == "complete":
+                self.invocation.complete(args[0])
+            elif kind == "terminal":
+                self.invocation.fail_terminal(*args)
+            else:
+                self.invocation.fail_retryable(*args)
+            self.result = None
+        except tether.WouldBlock:
+            return  # WRITABLE will wake us once the output has drained
+        except tether.MessageTooLarge as e:  # a terminal Failure 413 went out instead
+            log.warning("output refused: %s", e)
+            self.result = None
+
+    async def flush(self) -> None:
+        async with self.write_lock:
+            while out := self.invocation.take_output(limit=OUTPUT_PIECE):
+                await self.send({"type": "http.response.body", "body": out, "more_body": True})
+
+    async def read(self) -> None:
+        while True:
+            message = await self.receive()
+            if message["type"] == "http.disconnect":
+                self.done = True
+                self.wake.set()
+                return
+            data = memoryview(message.get("body", b""))
+            while data:
+                try:
+                    taken = self.invocation.feed(data)
+                except tether.TetherError as e:
+                    log.warning("bad input: %s: %s", type(e).__name__, e)
+                    break
+                data = data[taken:]
+                if data:  # inbound budget full: dispatch to make room, then go on
+                    self.dispatch()
+                    await self.flush()
+            if not message.get("more_body", False):
+                try:
+                    self.invocation.finish_input()
+                except tether.TetherError as e:
+                    log.warning("input ended badly: %s: %s", type(e).__name__, e)
+            self.dispatch()
+            await self.flush()
+            if not message.get("more_body", False):
+                return
+
+    async def run(self) -> None:
+        reader = asyncio.create_task(self.read())
+        try:
+            while not self.done:
+                await self.wake.wait()
+                self.wake.clear()
+                if self.result is not None:
+                    # Pings that came in while the handler held the loop are read and
+                    # answered before End goes out (PROTOCOL.md: answered before End).
+                    for _ in range(SETTLE_STEPS):
+                        await asyncio.sleep(0)
+                    self.dispatch()
+                    self.deliver()
+                self.dispatch()
+                await self.flush()
+            await self.flush()
+        finally:
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
+        await self.send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+class Endpoint:
+    def __init__(self, max_message_size: int):
+        self.max_message_size = max_message_size
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "lifespan":
+            while (message := await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["type"] != "http":
+            return
+        path, method = scope["path"], scope["method"]
+        if path == "/discover":
+            await self.discover(scope, send)
+        elif path.startswith("/invoke/") and method == "POST":
+            await self.invoke(scope, receive, send)
+        else:
+            await respond(send, 404, f"no route for {method} {path}\n")
+
+    async def discover(self, scope, send) -> None:
+        accept = header(scope, b"accept")
+        asked = {int(v) for v in re.findall(r"endpointmanifest\.v(\d+)\+json", accept)}
+        usable = sorted(asked & set(MANIFEST_VERSIONS)) if accept else [1]
+        if not usable:
+            await respond(send, 415, f"manifest versions {MANIFEST_VERSIONS} only, asked {accept!r}\n")
+            return
+        content_type = f"application/vnd.restate.endpointmanifest.v{usable[-1]}+json"
+        await respond(send, 200, json.dumps(manifest()), content_type)
+
+    async def invoke(self, scope, receive, send) -> None:
+        parts = scope["path"].split("/")
+        handler = HANDLERS.get(parts[3]) if len(parts) == 4 and parts[2] == SERVICE else None
+        if handler is None:
+            await respond(send, 404, f"no handler {scope['path'][len('/invoke/'):]!r}\n")
+            return
+        content_type = header(scope, b"content-type")
+        try:
+            version = tether.content_type_version(content_type)
+        except tether.TetherError as e:
+            await respond(
+                send,
+                415,
+                f"{e}; this endpoint speaks application/vnd.restate.invocation.v"
+                f"{tether.PROTOCOL_MIN_VERSION}..v{tether.PROTOCOL_MAX_VERSION}\n",
+            )
+            return
+        with tether.Invocation(
+            protocol_version=version,
+            max_message_size=self.max_message_size,
+            max_output_size=self.max_message_size,
+        ) as invocation:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", content_type.encode())],
+                }
+            )
+            await Stream(invocation, handler, receive, send).run()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=9080)
+    parser.add_argument("--max-message-size", type=int, default=tether.DEFAULT_MAX_MESSAGE_SIZE)
+    parser.add_argument("--max-streams", type=int, default=2000,
+                        help="concurrent HTTP/2 streams per connection")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="endpoint: %(message)s")
+
+    # Bind first so that --port 0 can print the port the kernel chose.
+    listener = socket.create_server((args.host, args.port), reuse_port=False)
+    host, port = listener.getsockname()[:2]
+    config = Config()
+    config.bind = [f"fd://{listener.fileno()}"]
+    config.h2_max_concurrent_streams = args.max_streams
+    config.keep_alive_timeout = 3600
+    config.accesslog = None
+    print(f"listening on http://{host}:{port}", flush=True)
+    asyncio.run(serve(Endpoint(args.max_message_size), config))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
