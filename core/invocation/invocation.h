@@ -17,9 +17,11 @@ namespace tether {
 
 class Invocation {
  public:
-  // Validates options (nullptr: defaults) and creates the Session from
-  // options->session. On failure returns nullptr and sets *status.
-  static Invocation *create(const tether_invocation_options *options, Status *status);
+  // Creates the Session from session_options (nullptr: defaults; validated by
+  // Session::create). max_output_size must be > 0. On failure returns nullptr and
+  // sets *status.
+  static Invocation *create(const tether_session_options *session_options, uint64_t max_output_size,
+                            Status *status);
   static void destroy(Invocation *invocation);
 
   // Transport side, forwarded to the Session.
@@ -61,28 +63,33 @@ class Invocation {
   tether_invocation_state state() const { return state_; }
   void session_stats(tether_session_stats *out) const;
   const ErrorSlot &error() const { return error_; }
+  const Allocator &allocator() const { return allocator_; }
 
   ~Invocation();
 
  private:
+  friend class Allocator;  // create() constructs through it
   Invocation(const Allocator &allocator, Session *session, uint64_t output_limit);
-  Status on_message(const tether_event &event, tether_invocation_event *out);
-  Status read_start(const uint8_t *data, size_t length);
-  Status read_input(const uint8_t *data, size_t length);
-  Status refuse(uint32_t code, Status status, const char *what);  // ErrorMessage, then DONE
-  Status queue_output(const ByteBuffer &message);
-  Status finish(tether_invocation_event *out);  // drains Pings, sends End, reports DONE
+  Status on_message(const tether_event &message, tether_invocation_event *event);
+  Status keep(ByteBuffer &buffer, const tether_event &message);  // an owned copy
+  // Queues ErrorMessage{code, text}, moves to DONE, records status with the text.
+  Status refuse(uint32_t code, Status status, const char *format, ...)
+      __attribute__((format(printf, 4, 5)));
+  Status check_result(const char *call);
+  Status check_message(const char *call, const char *message, size_t length, size_t size);
+  Status queue_result(uint16_t type);  // sends result_; WOULD_BLOCK keeps it for a retry
+  Status send_end();                   // OK, EMPTY while the budget is full, or an error
 
   Allocator allocator_;
   Session *session_;
-  uint64_t output_limit_;
+  uint64_t output_limit_;  // min(max_output_size, the Session's max_message_size)
   tether_invocation_state state_ = TETHER_INVOCATION_WAITING_START;
-  bool end_owed_ = false;  // Output queued, End not yet
   bool done_reported_ = false;
-  bool blocked_ = false;  // a result returned WOULD_BLOCK: report WRITABLE
-  ByteBuffer start_;      // owned copies that input_ points into
+  bool blocked_ = false;  // a result returned WOULD_BLOCK: report the next WRITABLE
+  ByteBuffer start_;      // owned copies of Start and InputCommand that input_ points into
   ByteBuffer input_message_;
-  ByteBuffer headers_;  // tether_invocation_header array
+  ByteBuffer headers_;  // the tether_invocation_header array
+  ByteBuffer result_;   // the encoded result while it is being queued
   tether_invocation_input input_{};
   ErrorSlot error_;
 };

@@ -1,0 +1,281 @@
+#include "invocation/invocation.h"
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+
+#include "frame/header.h"
+#include "invocation/messages.h"
+
+namespace tether {
+namespace {
+
+// ErrorMessage codes (sdk-shared-core) and the Failure code for oversize output.
+constexpr uint32_t kJournalMismatch = 570;
+constexpr uint32_t kProtocolViolation = 571;
+constexpr uint32_t kPayloadTooLarge = 413;
+
+}  // namespace
+
+Invocation *Invocation::create(const tether_session_options *session_options,
+                               uint64_t max_output_size, Status *status) {
+  if (max_output_size == 0) {
+    *status = TETHER_INVALID_ARGUMENT;
+    return nullptr;
+  }
+  Session *session = Session::create(session_options, status);
+  if (session == nullptr) return nullptr;
+  Allocator allocator(session->options().allocator);
+  uint64_t limit = std::min(max_output_size, session->options().max_message_size);
+  Invocation *invocation = allocator.make<Invocation>(allocator, session, limit);
+  if (invocation == nullptr) {
+    Session::destroy(session);
+    *status = TETHER_NO_MEMORY;
+    return nullptr;
+  }
+  *status = TETHER_OK;
+  return invocation;
+}
+
+void Invocation::destroy(Invocation *invocation) {
+  if (invocation == nullptr) return;
+  Allocator allocator = invocation->allocator_;
+  allocator.destroy(invocation);
+}
+
+Invocation::Invocation(const Allocator &allocator, Session *session, uint64_t output_limit)
+    : allocator_(allocator),
+      session_(session),
+      output_limit_(output_limit),
+      start_(allocator),
+      input_message_(allocator),
+      headers_(allocator),
+      result_(allocator) {}
+
+Invocation::~Invocation() { Session::destroy(session_); }
+
+Status Invocation::feed(const uint8_t *data, size_t length, size_t *consumed) {
+  return session_->feed(data, length, consumed);
+}
+Status Invocation::finish_input() { return session_->finish_input(); }
+Status Invocation::pending_output(const uint8_t **data, size_t *length) {
+  return session_->pending_output(data, length);
+}
+Status Invocation::consume_output(size_t n) { return session_->consume_output(n); }
+void Invocation::session_stats(tether_session_stats *out) const { session_->stats(out); }
+
+Status Invocation::poll(tether_invocation_event *event) {
+  for (;;) {
+    if (state_ == TETHER_INVOCATION_DONE) {
+      if (done_reported_) return TETHER_CLOSED;
+      done_reported_ = true;
+      *event = tether_invocation_event{TETHER_INVOCATION_EVENT_DONE, state_};
+      return TETHER_OK;
+    }
+    tether_event next{};
+    Status status = session_->next_event(&next);
+    if (status == TETHER_EMPTY) {
+      if (state_ != TETHER_INVOCATION_ENDING) return TETHER_EMPTY;
+      status = send_end();
+      if (status != TETHER_OK) return status;
+      continue;  // reports DONE
+    }
+    if (status != TETHER_OK) {
+      // The session failed the stream and queued an ErrorMessage naming why.
+      state_ = TETHER_INVOCATION_DONE;
+      return error_.set(status, "%s", session_->error().message());
+    }
+    if (next.kind == TETHER_EVENT_PING) continue;  // answered inside the session
+    if (next.kind == TETHER_EVENT_WRITABLE) {
+      if (!blocked_) continue;
+      blocked_ = false;
+      *event = tether_invocation_event{TETHER_INVOCATION_EVENT_WRITABLE, state_};
+      return TETHER_OK;
+    }
+    status = on_message(next, event);
+    if (status != TETHER_EMPTY) return status;
+  }
+}
+
+Status Invocation::on_message(const tether_event &message, tether_invocation_event *event) {
+  switch (state_) {
+    case TETHER_INVOCATION_WAITING_START: {
+      if (message.type != TETHER_MSG_START) {
+        return refuse(kProtocolViolation, TETHER_PROTOCOL_VIOLATION, "expected Start, got %s",
+                      type_name(message.type));
+      }
+      Status status = keep(start_, message);
+      if (status == TETHER_OK) status = parse_start(start_.data(), start_.size(), &input_, error_);
+      if (status != TETHER_OK) {
+        return refuse(kProtocolViolation, status, "%s", error_.message());
+      }
+      if (input_.known_entries == 0) {
+        return refuse(kProtocolViolation, TETHER_PROTOCOL_VIOLATION,
+                      "Start announces no journal entries; the input is the first");
+      }
+      if (input_.known_entries > 1) {
+        // A replay: the journal holds entries this minimal lifecycle never writes.
+        refuse(kJournalMismatch, TETHER_PROTOCOL_VIOLATION,
+               "replaying a journal of %u entries is not supported (only Start + Input)",
+               input_.known_entries);
+        return poll(event);  // not the peer's fault: report DONE, not an error status
+      }
+      state_ = TETHER_INVOCATION_WAITING_INPUT;
+      return TETHER_EMPTY;
+    }
+    case TETHER_INVOCATION_WAITING_INPUT: {
+      if (message.type != TETHER_MSG_INPUT_COMMAND) {
+        return refuse(kProtocolViolation, TETHER_PROTOCOL_VIOLATION,
+                      "expected InputCommand after Start, got %s", type_name(message.type));
+      }
+      Status status = keep(input_message_, message);
+      if (status == TETHER_OK) {
+        status =
+            parse_input(input_message_.data(), input_message_.size(), headers_, &input_, error_);
+      }
+      if (status != TETHER_OK) return refuse(kProtocolViolation, status, "%s", error_.message());
+      state_ = TETHER_INVOCATION_RUNNING;
+      *event = tether_invocation_event{TETHER_INVOCATION_EVENT_RUN, state_};
+      return TETHER_OK;
+    }
+    case TETHER_INVOCATION_RUNNING:
+      return refuse(kProtocolViolation, TETHER_PROTOCOL_VIOLATION,
+                    "unexpected %s while the handler runs (it sent no command)",
+                    type_name(message.type));
+    default:
+      // The result is queued: later messages have nothing to act on.
+      return TETHER_EMPTY;
+  }
+}
+
+Status Invocation::keep(ByteBuffer &buffer, const tether_event &message) {
+  buffer.clear();
+  Status status = buffer.append(message.data, message.length, SIZE_MAX);
+  if (status != TETHER_OK) {
+    error_.set(status, "no memory for a %s of %zu bytes", type_name(message.type), message.length);
+  }
+  return status;
+}
+
+Status Invocation::refuse(uint32_t code, Status status, const char *format, ...) {
+  char text[256];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(text, sizeof text, format, args);
+  va_end(args);
+  state_ = TETHER_INVOCATION_DONE;
+  result_.clear();
+  Status encoded = encode_error(result_, code, text, std::strlen(text));
+  // The budget never blocks this: nothing but Pongs was queued before it.
+  if (encoded == TETHER_OK)
+    encoded = session_->send(TETHER_MSG_ERROR, result_.data(), result_.size());
+  result_.shrink();
+  if (encoded != TETHER_OK && encoded != TETHER_CLOSED) {
+    return error_.set(encoded, "%s (and the ErrorMessage could not be queued: %s)", text,
+                      status_info(encoded)->name);
+  }
+  return error_.set(status, "%s", text);
+}
+
+Status Invocation::check_result(const char *call) {
+  if (state_ == TETHER_INVOCATION_RUNNING) return TETHER_OK;
+  static constexpr const char *kStates[] = {"waiting for Start", "waiting for InputCommand",
+                                            "running", "ending", "done"};
+  return error_.set(TETHER_INVALID_STATE, "%s: no handler is running (the invocation is %s)", call,
+                    kStates[state_]);
+}
+
+Status Invocation::queue_result(uint16_t type) {
+  Status status = session_->send(type, result_.data(), result_.size());
+  if (status == TETHER_WOULD_BLOCK) {
+    blocked_ = true;
+    return error_.set(status, "outbound budget full: retry after a WRITABLE event");
+  }
+  result_.shrink();  // a large result must not stay allocated twice
+  if (status != TETHER_OK) {
+    state_ = TETHER_INVOCATION_DONE;
+    return error_.set(status, "the result could not be queued: %s", session_->error().message());
+  }
+  state_ = type == TETHER_MSG_ERROR ? TETHER_INVOCATION_DONE : TETHER_INVOCATION_ENDING;
+  error_.clear();
+  return TETHER_OK;
+}
+
+Status Invocation::complete(const uint8_t *value, size_t length) {
+  Status status = check_result("complete");
+  if (status != TETHER_OK) return status;
+  if (value == nullptr && length != 0) {
+    return error_.set(TETHER_INVALID_ARGUMENT, "complete: value is NULL with length %zu", length);
+  }
+  size_t size = output_value_size(length);
+  if (size > output_limit_) {
+    char text[160];
+    int n = snprintf(text, sizeof text,
+                     "output message of %zu bytes exceeds the message size limit of %llu bytes",
+                     size, static_cast<unsigned long long>(output_limit_));
+    result_.clear();
+    status = encode_output_failure(result_, kPayloadTooLarge, text, static_cast<size_t>(n));
+    if (status == TETHER_OK) status = queue_result(TETHER_MSG_OUTPUT_COMMAND);
+    return status == TETHER_OK ? error_.set(TETHER_MESSAGE_TOO_LARGE, "%s", text) : status;
+  }
+  result_.clear();
+  status = encode_output_value(result_, value, length);
+  if (status != TETHER_OK) {
+    return error_.set(status, "no memory to encode an output of %zu bytes", length);
+  }
+  return queue_result(TETHER_MSG_OUTPUT_COMMAND);
+}
+
+Status Invocation::check_message(const char *call, const char *message, size_t length,
+                                 size_t size) {
+  if (message == nullptr && length != 0) {
+    return error_.set(TETHER_INVALID_ARGUMENT, "%s: message is NULL with length %zu", call, length);
+  }
+  if (!valid_utf8(message, length)) {
+    return error_.set(TETHER_INVALID_ARGUMENT, "%s: message is not valid UTF-8", call);
+  }
+  if (size > output_limit_) {
+    return error_.set(TETHER_MESSAGE_TOO_LARGE,
+                      "%s: a message of %zu bytes exceeds the message size limit of %llu bytes",
+                      call, size, static_cast<unsigned long long>(output_limit_));
+  }
+  return TETHER_OK;
+}
+
+Status Invocation::fail_terminal(uint32_t code, const char *message, size_t length) {
+  Status status = check_result("fail_terminal");
+  if (status == TETHER_OK) {
+    status = check_message("fail_terminal", message, length, output_failure_size(code, length));
+  }
+  if (status != TETHER_OK) return status;
+  result_.clear();
+  status = encode_output_failure(result_, code, message, length);
+  if (status != TETHER_OK) return error_.set(status, "no memory to encode a Failure");
+  return queue_result(TETHER_MSG_OUTPUT_COMMAND);
+}
+
+Status Invocation::fail_retryable(uint32_t code, const char *message, size_t length) {
+  Status status = check_result("fail_retryable");
+  if (status == TETHER_OK) {
+    status = check_message("fail_retryable", message, length, output_failure_size(code, length));
+  }
+  if (status != TETHER_OK) return status;
+  result_.clear();
+  status = encode_error(result_, code, message, length);
+  if (status != TETHER_OK) return error_.set(status, "no memory to encode an ErrorMessage");
+  return queue_result(TETHER_MSG_ERROR);
+}
+
+Status Invocation::send_end() {
+  // Every Ping read so far has been dispatched (next_event is EMPTY): End may go.
+  Status status = session_->send(TETHER_MSG_END, nullptr, 0);
+  if (status == TETHER_WOULD_BLOCK) return TETHER_EMPTY;  // retried once output drains
+  state_ = TETHER_INVOCATION_DONE;
+  if (status != TETHER_OK) {
+    return error_.set(status, "End could not be queued: %s", session_->error().message());
+  }
+  return TETHER_OK;
+}
+
+}  // namespace tether
