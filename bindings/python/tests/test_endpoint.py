@@ -1,0 +1,145 @@
+"""The reference endpoint (examples/endpoint.py) over real h2c on loopback."""
+
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+import tether
+from tether import wire
+
+from conftest import frames
+from h2c import Client
+
+ENDPOINT = pathlib.Path(__file__).resolve().parents[1] / "examples" / "endpoint.py"
+LIMIT = 4 << 20
+V8 = "application/vnd.restate.invocation.v8"
+
+
+@pytest.fixture(scope="module")
+def port():
+    process = subprocess.Popen(
+        [sys.executable, str(ENDPOINT), "--port", "0", "--max-message-size", str(LIMIT)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        match = re.match(r"listening on http://127\.0\.0\.1:(\d+)", line)
+        assert match, f"endpoint did not start: {line!r} {process.stderr.read() if process.poll() is not None else ''}"
+        yield int(match.group(1))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def invoke(port, handler, body, content_type=V8):
+    with Client(port) as client:
+        stream = client.request("POST", f"/invoke/Echo/{handler}",
+                                {"content-type": content_type}, body)
+        return client.finish(stream)
+
+
+def output_value(response):
+    out = frames(bytes(response.body))
+    types = [f[0] for f in out]
+    assert types[-1] == tether.MSG_END, types
+    (output,) = [f for f in out if f[0] == tether.MSG_OUTPUT_COMMAND]
+    return wire.fields(output[2])
+
+
+def test_discover_lists_the_echo_service(port):
+    with Client(port) as client:
+        accept = "application/vnd.restate.endpointmanifest.v1+json"
+        response = client.finish(client.request("GET", "/discover", {"accept": accept}))
+    assert response.status == 200
+    assert response.headers["content-type"] == accept
+    manifest = json.loads(response.body)
+    assert manifest["protocolMode"] == "BIDI_STREAM"
+    assert manifest["maxProtocolVersion"] == tether.PROTOCOL_MAX_VERSION
+    (service,) = manifest["services"]
+    assert service["name"] == "Echo"
+    assert sorted(h["name"] for h in service["handlers"]) == ["big", "block", "echo"]
+
+
+def test_echo_returns_its_input(port):
+    response = invoke(port, "echo", wire.start() + wire.input_command(b"hello"))
+    assert response.status == 200 and response.headers["content-type"] == V8
+    assert wire.fields(output_value(response)[14][0]) == {1: [b"hello"]}
+
+
+def test_big_returns_n_bytes_in_chunks(port):
+    n = 3 << 20
+    response = invoke(port, "big", wire.start() + wire.input_command(str(n).encode()))
+    assert wire.fields(output_value(response)[14][0]) == {1: [bytes(n)]}
+
+
+def test_big_over_the_limit_is_a_terminal_failure_413(port):
+    response = invoke(port, "big", wire.start() + wire.input_command(str(LIMIT + 1).encode()))
+    failure = wire.fields(output_value(response)[15][0])
+    assert failure[1] == [413]
+
+
+def test_bad_input_is_a_terminal_failure_400(port):
+    response = invoke(port, "big", wire.start() + wire.input_command(b"lots"))
+    assert wire.fields(output_value(response)[15][0])[1] == [400]
+
+
+def test_a_ping_during_block_is_answered_with_its_nonce(port):
+    with Client(port) as client:
+        stream = client.request("POST", "/invoke/Echo/block", {"content-type": V8},
+                                wire.start() + wire.input_command(b"200"), end=False)
+        client.send(stream, wire.ping(b"while-blocked"))
+        client.send(stream, b"", end=True)
+        response = client.finish(stream)
+    out = frames(bytes(response.body))
+    pongs = [f[2] for f in out if f[0] == tether.MSG_PONG]
+    assert pongs == [wire.field_bytes(1, b"while-blocked")]
+    assert [f[0] for f in out][-1] == tether.MSG_END
+
+
+def test_many_streams_on_one_connection(port):
+    with Client(port) as client:
+        streams = {
+            client.request("POST", "/invoke/Echo/echo", {"content-type": V8},
+                           wire.start() + wire.input_command(str(i).encode()) + wire.ping(bytes([i]))): i
+            for i in range(50)
+        }
+        for stream, i in streams.items():
+            out = frames(bytes(client.finish(stream).body))
+            assert [f[2] for f in out if f[0] == tether.MSG_PONG] == [wire.field_bytes(1, bytes([i]))]
+
+
+@pytest.mark.parametrize(
+    "path, content_type, status",
+    [
+        ("/invoke/Echo/echo", "application/json", 415),
+        ("/invoke/Echo/echo", "application/vnd.restate.invocation.v4", 415),
+        ("/invoke/Echo/echo", "application/vnd.restate.invocation.v9", 415),
+        ("/invoke/Echo/nope", V8, 404),
+        ("/invoke/Other/echo", V8, 404),
+        ("/elsewhere", V8, 404),
+    ],
+)
+def test_bad_requests_get_clear_statuses(port, path, content_type, status):
+    with Client(port) as client:
+        response = client.finish(client.request("POST", path, {"content-type": content_type},
+                                                wire.start()))
+    assert response.status == status
+    assert response.body  # says what was wrong
+
+
+def test_malformed_frames_fail_the_stream_and_the_endpoint_keeps_serving(port):
+    response = invoke(port, "echo", wire.start() + wire.frame(0x03FF, b""))
+    assert tether.MSG_ERROR in [f[0] for f in frames(bytes(response.body))]
+    test_echo_returns_its_input(port)
+
+
+def test_v7_takes_no_ping_and_still_echoes(port):
+    v7 = "application/vnd.restate.invocation.v7"
+    response = invoke(port, "echo", wire.start() + wire.input_command(b"seven"), v7)
+    assert wire.fields(output_value(response)[14][0]) == {1: [b"seven"]}
+    response = invoke(port, "echo", wire.start() + wire.ping(b"no") + wire.input_command(b"x"), v7)
+    assert tether.MSG_PONG not in [f[0] for f in frames(bytes(response.body))]
