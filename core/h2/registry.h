@@ -1,0 +1,75 @@
+// The services an endpoint serves: handler functions by service and handler name,
+// and the Reply a handler fills in.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace tether::h2 {
+
+// A handler's answer; the last call wins. Filled on a dispatch thread, applied to the
+// invocation by the server after the handler returns.
+class Reply {
+ public:
+  enum class Kind { kNone, kValue, kFailure, kError };
+
+  void value(const uint8_t *data, size_t length) { set(Kind::kValue, 0, data, length); }
+  // Terminal failure: the invocation completes, failed.
+  void failure(uint32_t code, std::string_view message) {
+    set(Kind::kFailure, code, message.data(), message.size());
+  }
+  // Retryable error (ErrorMessage): the runtime retries the attempt.
+  void error(uint32_t code, std::string_view message) {
+    set(Kind::kError, code, message.data(), message.size());
+  }
+
+  Kind kind() const { return kind_; }
+  uint32_t code() const { return code_; }
+  const std::string &bytes() const { return bytes_; }
+
+ private:
+  void set(Kind kind, uint32_t code, const void *data, size_t length) {
+    kind_ = kind;
+    code_ = code;
+    bytes_.assign(static_cast<const char *>(data), length);
+  }
+  Kind kind_ = Kind::kNone;
+  uint32_t code_ = 0;
+  std::string bytes_;
+};
+
+// Runs on a dispatch thread and may block it (that is what Pongs measure). input and
+// the memory it points to stay valid until the handler returns.
+using HandlerFn = void (*)(const tether_invocation_input &input, Reply &reply, void *user_data);
+
+struct Handler {
+  std::string name;
+  HandlerFn fn = nullptr;
+  void *user_data = nullptr;
+};
+
+struct Service {
+  std::string name;
+  std::vector<Handler> handlers;
+};
+
+class Registry {
+ public:
+  // TETHER_INVALID_ARGUMENT (reason in *error) for a NULL fn, a name that is empty,
+  // longer than 255 bytes or not [A-Za-z0-9_.-], or a handler registered twice.
+  Status add(std::string_view service, std::string_view handler, HandlerFn fn, void *user_data,
+             std::string *error);
+  const Service *service(std::string_view name) const;
+  const Handler *find(std::string_view service, std::string_view handler) const;
+  const std::vector<Service> &services() const { return services_; }
+
+ private:
+  std::vector<Service> services_;
+};
+
+}  // namespace tether::h2

@@ -1,0 +1,45 @@
+// What an endpoint does with a request, decided from its headers alone: the manifest
+// for GET /discover, an invocation for POST /invoke/{service}/{handler}, or a refusal
+// with an HTTP status and a body that names what was wrong.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "h2/registry.h"
+
+namespace tether::h2 {
+
+// Manifest versions this endpoint writes (application/vnd.restate.endpointmanifest.vM+json).
+inline constexpr int kMinManifestVersion = 1;
+inline constexpr int kMaxManifestVersion = 4;
+
+struct Request {
+  std::string method;
+  std::string path;
+  std::string content_type;
+  std::string accept;
+};
+
+struct Route {
+  enum class Kind { kDiscover, kInvoke, kRefuse };
+  Kind kind = Kind::kRefuse;
+  int status = 0;                    // HTTP status of the response
+  std::string content_type;          // of the response
+  std::string body;                  // kDiscover: the manifest; kRefuse: the reason
+  const Handler *handler = nullptr;  // kInvoke
+  uint32_t protocol_version = 0;     // kInvoke
+};
+
+// max_protocol_version: the highest invocation protocol version served (5..8).
+Route route(const Request &request, const Registry &registry, uint32_t max_protocol_version);
+
+// The highest manifest version listed in an Accept header, 0 if none is supported.
+// An absent Accept header (or */*) means the highest.
+int manifest_version(std::string_view accept);
+
+// The manifest JSON (PROTOCOL.md: protocolMode, min/maxProtocolVersion, services).
+std::string manifest_json(const Registry &registry, uint32_t max_protocol_version);
+
+}  // namespace tether::h2

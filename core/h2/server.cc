@@ -1,0 +1,705 @@
+#include "h2/server.h"
+
+#include <nghttp2/nghttp2.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "h2/net.h"
+#include "h2/routing.h"
+#include "invocation/invocation.h"
+
+namespace tether::h2 {
+namespace {
+
+constexpr uint64_t kListenTag = 0;
+constexpr uint64_t kWakeTag = 1;
+constexpr uint64_t kFirstConnectionTag = 2;
+
+void raise_to(std::atomic<uint64_t> &peak, uint64_t value) {
+  uint64_t seen = peak.load(std::memory_order_relaxed);
+  while (value > seen && !peak.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
+  }
+}
+
+nghttp2_nv header(const char *name, const std::string &value) {
+  return nghttp2_nv{reinterpret_cast<uint8_t *>(const_cast<char *>(name)),
+                    reinterpret_cast<uint8_t *>(const_cast<char *>(value.data())),
+                    std::strlen(name), value.size(), NGHTTP2_NV_FLAG_NONE};
+}
+
+}  // namespace
+
+tether_session_options ServerOptions::default_session_options() {
+  tether_session_options o{};
+  o.struct_size = sizeof o;
+  o.protocol_version = TETHER_PROTOCOL_MAX_VERSION;
+  o.max_frame_payload = TETHER_DEFAULT_MAX_FRAME_PAYLOAD;
+  o.max_message_size = TETHER_DEFAULT_MAX_MESSAGE_SIZE;
+  return o;
+}
+
+struct Connection;
+
+// One request. The I/O thread owns the fields marked io; the invocation is shared
+// with the dispatch threads under mu, held only for the length of one call on it.
+struct Stream : std::enable_shared_from_this<Stream> {
+  enum Schedule { kIdle, kQueued, kRunning, kRunningDirty };
+
+  int32_t id = 0;
+  Connection *connection = nullptr;  // io; valid while !closed
+  Request request;                   // io, until routed
+  Route route;                       // set once by io before any dispatch
+  std::string body;                  // a static response (manifest, refusal)
+  size_t body_sent = 0;
+
+  std::mutex mu;
+  Invocation *invocation = nullptr;
+
+  std::string held_in;  // io: request bytes the session did not accept yet
+  bool input_ended = false;
+  bool input_finished = false;
+  bool closed = false;
+
+  Reply reply;  // dispatch (one thread at a time): a result waiting for room
+  bool reply_held = false;
+  std::atomic<bool> wants_writable{false};
+
+  Schedule schedule = kIdle;  // under Impl::dispatch_mu
+
+  ~Stream() { Invocation::destroy(invocation); }
+};
+
+struct Connection {
+  uint64_t tag = 0;
+  int fd = -1;
+  nghttp2_session *h2 = nullptr;
+  Server::Impl *server = nullptr;
+  std::string unsent;  // bytes from nghttp2 the socket has not taken yet
+  size_t unsent_offset = 0;
+  bool polling_out = false;
+  std::unordered_map<int32_t, std::shared_ptr<Stream>> streams;
+};
+
+struct Server::Impl {
+  ServerOptions options;
+  Registry registry;
+  int listen_fd = -1;
+  int epoll_fd = -1;
+  int wake_fd = -1;
+  uint16_t port = 0;
+  std::atomic<bool> stopping{false};
+  bool stopped = false;
+
+  std::thread io_thread;
+  std::vector<std::thread> dispatchers;
+
+  // io
+  std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections;
+  uint64_t next_tag = kFirstConnectionTag;
+  nghttp2_session_callbacks *callbacks = nullptr;
+  nghttp2_option *h2_option = nullptr;
+
+  std::mutex dispatch_mu;
+  std::condition_variable dispatch_cv;
+  std::deque<std::shared_ptr<Stream>> dispatch_queue;
+
+  std::mutex wake_mu;
+  std::vector<std::shared_ptr<Stream>> wake_list;  // streams the I/O thread should revisit
+
+  std::atomic<uint64_t> connections_total{0}, streams_total{0}, invocations_total{0},
+      refused_total{0}, open_invocations{0}, peak_outbound{0}, peak_held{0}, peak_unsent{0};
+
+  ~Impl();
+  bool init(std::string *error);
+  void io_loop();
+  void dispatch_loop();
+
+  // io thread
+  void accept_all();
+  void close_connection(Connection &c);
+  bool on_readable(Connection &c);
+  bool flush(Connection &c);
+  void watch_output(Connection &c, bool on);
+  void drain_wake_list();
+  void start_stream(Connection &c, Stream &s);
+  void feed(Stream &s, const uint8_t *data, size_t length);
+  size_t feed_some(Stream &s, const uint8_t *data, size_t length);
+  void retry_input(Stream &s);
+
+  // any thread
+  void schedule(Stream &s);
+  void wake_io(Stream &s);
+
+  // dispatch thread
+  void dispatch(Stream &s);
+  Status apply_reply(Stream &s);  // under s.mu
+};
+
+namespace {
+
+Server::Impl &server_of(void *user_data) { return *static_cast<Connection *>(user_data)->server; }
+Connection &connection_of(void *user_data) { return *static_cast<Connection *>(user_data); }
+
+Stream *stream_of(nghttp2_session *h2, int32_t id) {
+  return static_cast<Stream *>(nghttp2_session_get_stream_user_data(h2, id));
+}
+
+int on_begin_headers(nghttp2_session *h2, const nghttp2_frame *frame, void *user_data) {
+  if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+  Connection &c = connection_of(user_data);
+  auto stream = std::make_shared<Stream>();
+  stream->id = frame->hd.stream_id;
+  stream->connection = &c;
+  c.streams[stream->id] = stream;
+  nghttp2_session_set_stream_user_data(h2, stream->id, stream.get());
+  c.server->streams_total.fetch_add(1, std::memory_order_relaxed);
+  return 0;
+}
+
+int on_header(nghttp2_session *h2, const nghttp2_frame *frame, const uint8_t *name,
+              size_t name_length, const uint8_t *value, size_t value_length, uint8_t, void *) {
+  if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+  Stream *s = stream_of(h2, frame->hd.stream_id);
+  if (s == nullptr) return 0;
+  std::string_view key(reinterpret_cast<const char *>(name), name_length);
+  std::string text(reinterpret_cast<const char *>(value), value_length);
+  if (key == ":method") {
+    s->request.method = std::move(text);
+  } else if (key == ":path") {
+    s->request.path = std::move(text);
+  } else if (key == "content-type") {
+    s->request.content_type = std::move(text);
+  } else if (key == "accept") {
+    s->request.accept = std::move(text);
+  }
+  return 0;
+}
+
+int on_frame_recv(nghttp2_session *h2, const nghttp2_frame *frame, void *user_data) {
+  if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) return 0;
+  Stream *s = stream_of(h2, frame->hd.stream_id);
+  if (s == nullptr) return 0;
+  Server::Impl &server = server_of(user_data);
+  if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
+    server.start_stream(connection_of(user_data), *s);
+  }
+  if (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) {
+    s->input_ended = true;
+    server.retry_input(*s);
+  }
+  return 0;
+}
+
+int on_data_chunk(nghttp2_session *h2, uint8_t, int32_t id, const uint8_t *data, size_t length,
+                  void *user_data) {
+  Stream *s = stream_of(h2, id);
+  if (s == nullptr || s->invocation == nullptr) {
+    nghttp2_session_consume(h2, id, length);  // nobody reads this body: release the window
+    return 0;
+  }
+  server_of(user_data).feed(*s, data, length);
+  return 0;
+}
+
+int on_stream_close(nghttp2_session *h2, int32_t id, uint32_t, void *user_data) {
+  Connection &c = connection_of(user_data);
+  auto it = c.streams.find(id);
+  if (it == c.streams.end()) return 0;
+  it->second->closed = true;
+  if (it->second->invocation) c.server->open_invocations.fetch_sub(1, std::memory_order_relaxed);
+  nghttp2_session_set_stream_user_data(h2, id, nullptr);
+  c.streams.erase(it);
+  return 0;
+}
+
+ssize_t read_body(nghttp2_session *, int32_t, uint8_t *buf, size_t length, uint32_t *flags,
+                  nghttp2_data_source *source, void *) {
+  Stream &s = *static_cast<Stream *>(source->ptr);
+  size_t n = std::min(length, s.body.size() - s.body_sent);
+  std::memcpy(buf, s.body.data() + s.body_sent, n);
+  s.body_sent += n;
+  if (s.body_sent == s.body.size()) *flags |= NGHTTP2_DATA_FLAG_EOF;
+  return static_cast<ssize_t>(n);
+}
+
+// Takes the session's queued output; deferred while there is none and the invocation
+// has more to say. Runs on the I/O thread inside nghttp2_session_mem_send.
+ssize_t read_invocation(nghttp2_session *, int32_t, uint8_t *buf, size_t length, uint32_t *flags,
+                        nghttp2_data_source *source, void *user_data) {
+  Stream &s = *static_cast<Stream *>(source->ptr);
+  Server::Impl &server = server_of(user_data);
+  size_t n = 0;
+  bool finished = false;
+  bool ending = false;
+  tether_session_stats stats{};
+  stats.struct_size = sizeof stats;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    const uint8_t *data = nullptr;
+    size_t available = 0;
+    while (n < length && s.invocation->pending_output(&data, &available) == TETHER_OK &&
+           available > 0) {
+      size_t take = std::min(available, length - n);
+      std::memcpy(buf + n, data, take);
+      s.invocation->consume_output(take);
+      n += take;
+    }
+    s.invocation->pending_output(&data, &available);
+    tether_invocation_state state = s.invocation->state();
+    finished = state == TETHER_INVOCATION_DONE && available == 0;
+    ending = state == TETHER_INVOCATION_ENDING;
+    s.invocation->session_stats(&stats);
+  }
+  raise_to(server.peak_outbound, stats.peak_outbound_buffered);
+  // Output drained: a result or End waiting for room may go on.
+  if (n > 0 && (ending || s.wants_writable.load())) server.schedule(s);
+  if (finished) {
+    *flags |= NGHTTP2_DATA_FLAG_EOF;
+    return static_cast<ssize_t>(n);
+  }
+  return n == 0 ? ssize_t{NGHTTP2_ERR_DEFERRED} : static_cast<ssize_t>(n);
+}
+
+}  // namespace
+
+Server::Impl::~Impl() {
+  for (auto &[tag, c] : connections) {
+    for (auto &[id, s] : c->streams) s->closed = true;
+    nghttp2_session_del(c->h2);
+    close(c->fd);
+  }
+  if (callbacks) nghttp2_session_callbacks_del(callbacks);
+  if (h2_option) nghttp2_option_del(h2_option);
+  for (int fd : {listen_fd, epoll_fd, wake_fd}) {
+    if (fd >= 0) close(fd);
+  }
+}
+
+bool Server::Impl::init(std::string *error) {
+  if (options.dispatch_threads < 1 || options.dispatch_threads > 256) {
+    *error = "dispatch_threads must be 1..256";
+    return false;
+  }
+  if (options.max_protocol_version < TETHER_PROTOCOL_MIN_VERSION ||
+      options.max_protocol_version > TETHER_PROTOCOL_MAX_VERSION) {
+    *error = "max_protocol_version must be 5..8";
+    return false;
+  }
+  if (options.max_output_size == 0) {
+    *error = "max_output_size must be > 0";
+    return false;
+  }
+  if (options.stream_window < 65535 || options.stream_window > (1u << 31) - 1 ||
+      options.connection_window < options.stream_window ||
+      options.connection_window > (1u << 31) - 1) {
+    *error = "windows must be 65535..2^31-1, the connection's at least the stream's";
+    return false;
+  }
+  // Validate the session options once, so a bad option fails here, not per request.
+  Status status = TETHER_OK;
+  Session *probe = Session::create(&options.session, &status);
+  if (probe == nullptr) {
+    *error = std::string("session options: ") + tether_status_str(status);
+    return false;
+  }
+  Session::destroy(probe);
+
+  listen_fd = listen_tcp(options.host, options.port, &port, error);
+  if (listen_fd < 0) return false;
+  epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epoll_fd < 0 || wake_fd < 0) {
+    *error = std::string("epoll/eventfd: ") + std::strerror(errno);
+    return false;
+  }
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = kListenTag;
+  epoll_ctl(epoll_fd, EPOLL_CTL_ADD, listen_fd, &ev);
+  ev.data.u64 = kWakeTag;
+  epoll_ctl(epoll_fd, EPOLL_CTL_ADD, wake_fd, &ev);
+
+  nghttp2_session_callbacks_new(&callbacks);
+  nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, on_begin_headers);
+  nghttp2_session_callbacks_set_on_header_callback(callbacks, on_header);
+  nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, on_frame_recv);
+  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, on_data_chunk);
+  nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, on_stream_close);
+  nghttp2_option_new(&h2_option);
+  // Window is released by hand, only for bytes a session accepted.
+  nghttp2_option_set_no_auto_window_update(h2_option, 1);
+  return true;
+}
+
+void Server::Impl::accept_all() {
+  for (;;) {
+    int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;  // EAGAIN, or a transient error: epoll reports the next one
+    set_nodelay(fd);
+    auto c = std::make_unique<Connection>();
+    c->tag = next_tag++;
+    c->fd = fd;
+    c->server = this;
+    nghttp2_session_server_new2(&c->h2, callbacks, c.get(), h2_option);
+    nghttp2_settings_entry settings[] = {
+        {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 1024},
+        {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, options.stream_window},
+    };
+    nghttp2_submit_settings(c->h2, NGHTTP2_FLAG_NONE, settings, 2);
+    nghttp2_session_set_local_window_size(c->h2, NGHTTP2_FLAG_NONE, 0,
+                                          static_cast<int32_t>(options.connection_window));
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = c->tag;
+    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+    connections_total.fetch_add(1, std::memory_order_relaxed);
+    Connection &ref = *c;
+    connections[c->tag] = std::move(c);
+    if (!flush(ref)) close_connection(ref);
+  }
+}
+
+void Server::Impl::close_connection(Connection &c) {
+  for (auto &[id, s] : c.streams) {
+    s->closed = true;
+    if (s->invocation) open_invocations.fetch_sub(1, std::memory_order_relaxed);
+  }
+  c.streams.clear();
+  nghttp2_session_del(c.h2);
+  epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
+  close(c.fd);
+  connections.erase(c.tag);
+}
+
+bool Server::Impl::on_readable(Connection &c) {
+  uint8_t buffer[64 * 1024];
+  for (;;) {
+    ssize_t n = recv(c.fd, buffer, sizeof buffer, 0);
+    if (n == 0) return false;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno == EAGAIN || errno == EWOULDBLOCK;
+    }
+    if (nghttp2_session_mem_recv(c.h2, buffer, static_cast<size_t>(n)) < 0) return false;
+  }
+}
+
+void Server::Impl::watch_output(Connection &c, bool on) {
+  if (c.polling_out == on) return;
+  c.polling_out = on;
+  epoll_event ev{};
+  ev.events = EPOLLIN | (on ? uint32_t{EPOLLOUT} : 0u);
+  ev.data.u64 = c.tag;
+  epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c.fd, &ev);
+}
+
+// Writes what nghttp2 has to send; at most one chunk of it waits for a slow socket,
+// so a peer that stops reading costs a bounded amount of memory. False: close.
+bool Server::Impl::flush(Connection &c) {
+  for (;;) {
+    if (c.unsent_offset < c.unsent.size()) {
+      ssize_t n = send(c.fd, c.unsent.data() + c.unsent_offset, c.unsent.size() - c.unsent_offset,
+                       MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) return false;
+        watch_output(c, true);
+        return true;
+      }
+      c.unsent_offset += static_cast<size_t>(n);
+      continue;
+    }
+    c.unsent.clear();
+    c.unsent_offset = 0;
+    const uint8_t *data = nullptr;
+    ssize_t n = nghttp2_session_mem_send(c.h2, &data);
+    if (n < 0) return false;
+    if (n == 0) break;
+    c.unsent.assign(reinterpret_cast<const char *>(data), static_cast<size_t>(n));
+    raise_to(peak_unsent, c.unsent.size());
+  }
+  watch_output(c, false);
+  return nghttp2_session_want_read(c.h2) || nghttp2_session_want_write(c.h2);
+}
+
+void Server::Impl::start_stream(Connection &c, Stream &s) {
+  s.route = route(s.request, registry, options.max_protocol_version);
+  nghttp2_data_provider provider{};
+  provider.source.ptr = &s;
+  if (s.route.kind == Route::Kind::kInvoke) {
+    tether_session_options session = options.session;
+    session.protocol_version = s.route.protocol_version;
+    Status status = TETHER_OK;
+    s.invocation = Invocation::create(&session, options.max_output_size, &status);
+    if (s.invocation == nullptr) {
+      s.route.kind = Route::Kind::kRefuse;
+      s.route.status = 500;
+      s.route.content_type = "text/plain; charset=utf-8";
+      s.route.body =
+          std::string("cannot start the invocation: ") + tether_status_str(status) + "\n";
+    }
+  }
+  if (s.invocation != nullptr) {
+    invocations_total.fetch_add(1, std::memory_order_relaxed);
+    open_invocations.fetch_add(1, std::memory_order_relaxed);
+    provider.read_callback = read_invocation;
+  } else {
+    if (s.route.kind == Route::Kind::kRefuse) refused_total.fetch_add(1, std::memory_order_relaxed);
+    s.body = std::move(s.route.body);
+    provider.read_callback = read_body;
+  }
+  std::string status = std::to_string(s.route.status);
+  std::string length = std::to_string(s.body.size());
+  std::vector<nghttp2_nv> headers{header(":status", status),
+                                  header("content-type", s.route.content_type)};
+  if (s.invocation == nullptr) headers.push_back(header("content-length", length));
+  nghttp2_submit_response(c.h2, s.id, headers.data(), headers.size(), &provider);
+}
+
+size_t Server::Impl::feed_some(Stream &s, const uint8_t *data, size_t length) {
+  size_t consumed = 0;
+  Status status;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    status = s.invocation->feed(data, length, &consumed);
+  }
+  // A failed stream has queued its ErrorMessage: the rest of the body is dropped.
+  if (status != TETHER_OK && status != TETHER_WOULD_BLOCK) consumed = length;
+  if (consumed > 0) nghttp2_session_consume(s.connection->h2, s.id, consumed);
+  schedule(s);
+  return consumed;
+}
+
+void Server::Impl::feed(Stream &s, const uint8_t *data, size_t length) {
+  if (s.held_in.empty()) {
+    size_t used = feed_some(s, data, length);
+    data += used;
+    length -= used;
+  }
+  // Bounded by the stream window: the peer cannot send what was not released.
+  s.held_in.append(reinterpret_cast<const char *>(data), length);
+  raise_to(peak_held, s.held_in.size());
+}
+
+void Server::Impl::retry_input(Stream &s) {
+  if (s.invocation == nullptr) return;
+  if (!s.held_in.empty()) {
+    size_t used =
+        feed_some(s, reinterpret_cast<const uint8_t *>(s.held_in.data()), s.held_in.size());
+    s.held_in.erase(0, used);
+  }
+  if (s.held_in.empty() && s.input_ended && !s.input_finished) {
+    s.input_finished = true;
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      s.invocation->finish_input();
+    }
+    schedule(s);
+  }
+}
+
+void Server::Impl::schedule(Stream &s) {
+  std::lock_guard<std::mutex> lock(dispatch_mu);
+  switch (s.schedule) {
+    case Stream::kIdle:
+      s.schedule = Stream::kQueued;
+      dispatch_queue.push_back(s.shared_from_this());
+      dispatch_cv.notify_one();
+      break;
+    case Stream::kRunning:
+      s.schedule = Stream::kRunningDirty;
+      break;
+    default:
+      break;
+  }
+}
+
+void Server::Impl::wake_io(Stream &s) {
+  bool first;
+  {
+    std::lock_guard<std::mutex> lock(wake_mu);
+    first = wake_list.empty();
+    wake_list.push_back(s.shared_from_this());
+  }
+  if (first) {
+    uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = write(wake_fd, &one, sizeof one);
+  }
+}
+
+void Server::Impl::drain_wake_list() {
+  uint64_t count;
+  [[maybe_unused]] ssize_t n = read(wake_fd, &count, sizeof count);
+  std::vector<std::shared_ptr<Stream>> streams;
+  {
+    std::lock_guard<std::mutex> lock(wake_mu);
+    streams.swap(wake_list);
+  }
+  std::unordered_set<uint64_t> touched;
+  for (auto &s : streams) {
+    if (s->closed) continue;
+    retry_input(*s);
+    nghttp2_session_resume_data(s->connection->h2, s->id);  // no-op unless deferred
+    touched.insert(s->connection->tag);
+  }
+  for (uint64_t tag : touched) {
+    auto it = connections.find(tag);
+    if (it != connections.end() && !flush(*it->second)) close_connection(*it->second);
+  }
+}
+
+void Server::Impl::io_loop() {
+  epoll_event events[64];
+  while (!stopping.load()) {
+    int n = epoll_wait(epoll_fd, events, 64, -1);
+    for (int i = 0; i < n; ++i) {
+      uint64_t tag = events[i].data.u64;
+      if (tag == kListenTag) {
+        accept_all();
+        continue;
+      }
+      if (tag == kWakeTag) {
+        drain_wake_list();
+        continue;
+      }
+      auto it = connections.find(tag);
+      if (it == connections.end()) continue;
+      Connection &c = *it->second;
+      bool alive = true;
+      if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) alive = on_readable(c);
+      if (alive) alive = flush(c);
+      if (!alive) close_connection(c);
+    }
+  }
+}
+
+Status Server::Impl::apply_reply(Stream &s) {
+  const Reply &r = s.reply;
+  const std::string &b = r.bytes();
+  switch (r.kind()) {
+    case Reply::Kind::kValue:
+      return s.invocation->complete(reinterpret_cast<const uint8_t *>(b.data()), b.size());
+    case Reply::Kind::kFailure:
+      return s.invocation->fail_terminal(r.code(), b.data(), b.size());
+    case Reply::Kind::kError:
+      return s.invocation->fail_retryable(r.code(), b.data(), b.size());
+    case Reply::Kind::kNone:
+      break;
+  }
+  static constexpr char kNoResult[] = "the handler returned without a result";
+  return s.invocation->fail_retryable(500, kNoResult, sizeof kNoResult - 1);
+}
+
+// Polls one invocation until it has nothing to do. The stream lock is held for each
+// call on the invocation only, never while the handler runs.
+void Server::Impl::dispatch(Stream &s) {
+  for (;;) {
+    tether_invocation_event event{};
+    Status status;
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      if (s.reply_held) {
+        // MESSAGE_TOO_LARGE still completes the invocation (a 413 Failure is queued).
+        if (apply_reply(s) != TETHER_WOULD_BLOCK) s.reply_held = false;
+        s.wants_writable.store(s.reply_held);
+      }
+      status = s.invocation->poll(&event);
+    }
+    if (status == TETHER_EMPTY || status == TETHER_CLOSED) break;
+    if (status != TETHER_OK) continue;  // an ErrorMessage naming it is queued; DONE follows
+    if (event.kind == TETHER_INVOCATION_EVENT_RUN) {
+      // input() stays valid and unchanged until a result is accepted.
+      const Handler &handler = *s.route.handler;
+      s.reply = Reply();
+      handler.fn(s.invocation->input(), s.reply, handler.user_data);
+      s.reply_held = true;
+    }
+  }
+  wake_io(s);
+}
+
+void Server::Impl::dispatch_loop() {
+  std::unique_lock<std::mutex> lock(dispatch_mu);
+  for (;;) {
+    dispatch_cv.wait(lock, [&] { return stopping.load() || !dispatch_queue.empty(); });
+    if (stopping.load()) return;
+    std::shared_ptr<Stream> s = std::move(dispatch_queue.front());
+    dispatch_queue.pop_front();
+    s->schedule = Stream::kRunning;
+    lock.unlock();
+    dispatch(*s);
+    lock.lock();
+    if (s->schedule == Stream::kRunningDirty) {
+      s->schedule = Stream::kQueued;
+      dispatch_queue.push_back(std::move(s));
+    } else {
+      s->schedule = Stream::kIdle;
+    }
+  }
+}
+
+std::unique_ptr<Server> Server::start(const ServerOptions &options, Registry registry,
+                                      std::string *error) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->registry = std::move(registry);
+  if (!impl->init(error)) return nullptr;
+  Impl *raw = impl.get();
+  raw->io_thread = std::thread([raw] { raw->io_loop(); });
+  for (uint32_t i = 0; i < options.dispatch_threads; ++i) {
+    raw->dispatchers.emplace_back([raw] { raw->dispatch_loop(); });
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() { stop(); }
+
+uint16_t Server::port() const { return impl_->port; }
+
+void Server::stop() {
+  if (impl_->stopped) return;
+  impl_->stopped = true;
+  {
+    std::lock_guard<std::mutex> lock(impl_->dispatch_mu);
+    impl_->stopping.store(true);
+  }
+  impl_->dispatch_cv.notify_all();
+  uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = write(impl_->wake_fd, &one, sizeof one);
+  impl_->io_thread.join();
+  for (std::thread &t : impl_->dispatchers) t.join();
+  impl_->dispatch_queue.clear();
+  impl_->wake_list.clear();
+}
+
+ServerStats Server::stats() const {
+  const Impl &i = *impl_;
+  ServerStats s;
+  s.connections = i.connections_total.load();
+  s.streams = i.streams_total.load();
+  s.invocations = i.invocations_total.load();
+  s.refused = i.refused_total.load();
+  s.open_invocations = i.open_invocations.load();
+  s.peak_session_outbound = i.peak_outbound.load();
+  s.peak_held_inbound = i.peak_held.load();
+  s.peak_connection_unsent = i.peak_unsent.load();
+  return s;
+}
+
+}  // namespace tether::h2

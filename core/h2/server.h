@@ -1,0 +1,70 @@
+// The h2c endpoint server: GET /discover and POST /invoke/{service}/{handler} routed
+// onto invocations (one Session each). One I/O thread runs epoll, the sockets and
+// nghttp2, and answers HTTP/2 PINGs; separate dispatch threads poll the invocations
+// and run the handlers. So a handler that blocks its dispatch thread delays Pongs
+// while HTTP/2 PINGs on the same connection still return at once.
+//
+// HTTP/2 flow control follows each session's inbound budget: the server consumes
+// window only for bytes its session accepted, and keeps the rest (bounded by the
+// stream window) until the dispatch thread drains the session.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "h2/registry.h"
+
+namespace tether::h2 {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;                                            // 0: ephemeral (see Server::port())
+  uint32_t dispatch_threads = 1;                                // 1..256
+  uint32_t max_protocol_version = TETHER_PROTOCOL_MAX_VERSION;  // 5..8, advertised
+  // Each invocation's session (protocol_version is set from the request's content type).
+  tether_session_options session = default_session_options();
+  uint64_t max_output_size = TETHER_DEFAULT_MAX_MESSAGE_SIZE;
+  uint32_t stream_window = 1u << 20;       // HTTP/2 initial stream window advertised
+  uint32_t connection_window = 64u << 20;  // HTTP/2 connection window
+
+  static tether_session_options default_session_options();
+};
+
+struct ServerStats {
+  uint64_t connections = 0;  // accepted, ever
+  uint64_t streams = 0;      // requests, ever
+  uint64_t invocations = 0;  // routed onto a session, ever
+  uint64_t refused = 0;      // answered 4xx/5xx from the headers
+  uint64_t open_invocations = 0;
+  // High-water marks: queued output of one session, bytes held back from one session
+  // (not yet accepted, so not yet released to the peer's window), and bytes of one
+  // connection waiting for its socket.
+  uint64_t peak_session_outbound = 0;
+  uint64_t peak_held_inbound = 0;
+  uint64_t peak_connection_unsent = 0;
+};
+
+class Server {
+ public:
+  // Validates options, listens and starts the threads. nullptr with *error on failure.
+  static std::unique_ptr<Server> start(const ServerOptions &options, Registry registry,
+                                       std::string *error);
+  ~Server();  // stop()
+  Server(const Server &) = delete;
+  Server &operator=(const Server &) = delete;
+
+  uint16_t port() const;
+  // Stops accepting, waits for running handlers to return, closes every connection.
+  // Idempotent; not from a handler.
+  void stop();
+  ServerStats stats() const;
+
+  struct Impl;
+
+ private:
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tether::h2
