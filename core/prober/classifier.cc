@@ -16,8 +16,10 @@ bool Classifier::add(uint64_t now_ns, uint64_t rtt_ns, bool timeout, WindowFigur
   while (!window_.empty() && now_ns - window_.front().at_ns >= options_.window_ns) {
     window_.pop_front();
   }
-  *out = figures();
-  tether_deployment_state wanted = target(*out);
+  WindowFigures f = counts();
+  if (f.samples != 0) f.quantile_ns = scratch_quantile(options_.quantile);
+  *out = f;
+  tether_deployment_state wanted = target(f);
   rising_ = wanted > state_;
   if (wanted == state_) {
     direction_ = 0;
@@ -34,10 +36,11 @@ bool Classifier::add(uint64_t now_ns, uint64_t rtt_ns, bool timeout, WindowFigur
   direction_ = 0;
   streak_ = 0;
   rising_ = false;
+  *out = full_figures();
   return true;
 }
 
-WindowFigures Classifier::figures() {
+WindowFigures Classifier::counts() {
   WindowFigures f;
   scratch_.clear();
   for (const Sample &sample : window_) {
@@ -45,19 +48,30 @@ WindowFigures Classifier::figures() {
     f.timeouts += sample.timeout ? 1 : 0;
   }
   f.samples = scratch_.size();
+  if (f.samples != 0) {
+    f.timeout_ratio = static_cast<double>(f.timeouts) / static_cast<double>(f.samples);
+  }
+  return f;
+}
+
+// The exact quantile, the value at rank ceil(q * n) as RttHistogram defines it, by
+// selection: linear in the window, where a sort would cost n log n per sample.
+uint64_t Classifier::scratch_quantile(double q) {
+  auto rank = static_cast<size_t>(std::ceil(q * static_cast<double>(scratch_.size())));
+  auto at = scratch_.begin() +
+            static_cast<std::ptrdiff_t>(std::clamp<size_t>(rank, 1, scratch_.size()) - 1);
+  std::nth_element(scratch_.begin(), at, scratch_.end());
+  return *at;
+}
+
+WindowFigures Classifier::full_figures() {
+  WindowFigures f = counts();
   if (f.samples == 0) return f;
-  std::sort(scratch_.begin(), scratch_.end());
-  // The exact quantile: the value at rank ceil(q * n), as RttHistogram defines it.
-  auto at = [&](double q) {
-    auto rank = static_cast<size_t>(std::ceil(q * static_cast<double>(scratch_.size())));
-    return scratch_[std::clamp<size_t>(rank, 1, scratch_.size()) - 1];
-  };
-  f.timeout_ratio = static_cast<double>(f.timeouts) / static_cast<double>(f.samples);
-  f.quantile_ns = at(options_.quantile);
-  f.p50_ns = at(0.5);
-  f.p90_ns = at(0.9);
-  f.p99_ns = at(0.99);
-  f.max_ns = scratch_.back();
+  f.quantile_ns = scratch_quantile(options_.quantile);
+  f.p50_ns = scratch_quantile(0.5);
+  f.p90_ns = scratch_quantile(0.9);
+  f.p99_ns = scratch_quantile(0.99);
+  f.max_ns = *std::max_element(scratch_.begin(), scratch_.end());
   return f;
 }
 

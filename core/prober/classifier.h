@@ -26,8 +26,11 @@ class Classifier {
   Classifier(const tether_prober_options &options, const Allocator &allocator);
 
   // Records a sample at now_ns and evaluates the window. Returns true when the state
-  // changed; figures always receives the window's figures.
+  // changed. figures receives samples, timeouts, timeout_ratio and quantile_ns; the
+  // p50/p90/p99/max too when the state changed (they cost a sort of the window).
   bool add(uint64_t now_ns, uint64_t rtt_ns, bool timeout, WindowFigures *figures);
+  // Every figure of the window as it is now.
+  WindowFigures full_figures();
 
   tether_deployment_state state() const { return state_; }
   // Not healthy, or the last evaluation called for a worse state.
@@ -40,7 +43,9 @@ class Classifier {
     bool timeout;
   };
 
-  WindowFigures figures();
+  // Copies the window's RTTs into scratch_ and counts; quantile_ns is not set.
+  WindowFigures counts();
+  uint64_t scratch_quantile(double q);  // selects in scratch_, reordering it
   tether_deployment_state target(const WindowFigures &figures) const;
 
   const tether_prober_options &options_;

@@ -74,4 +74,17 @@ uint64_t RttHistogram::count_at_or_below(uint64_t ns) const {
   return total;
 }
 
+void RttHistogram::counts_at_or_below(const uint64_t *bounds, size_t n, uint64_t *out) const {
+  uint64_t total = 0;
+  size_t next = 0;  // the next bucket to add
+  for (size_t b = 0; b < n; ++b) {
+    if (bounds[b] >= kLimitNs) {
+      out[b] = count_;
+      continue;
+    }
+    for (size_t last = bucket_of(bounds[b]); next <= last; ++next) total += buckets_[next];
+    out[b] = total;
+  }
+}
+
 }  // namespace tether

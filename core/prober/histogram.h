@@ -34,6 +34,8 @@ class RttHistogram {
   // Samples whose bucket starts at or below ns: exact for values in buckets wholly
   // on one side of ns, so within one bucket width (< 0.8%) of ns. For exposition.
   uint64_t count_at_or_below(uint64_t ns) const;
+  // The same for n ascending bounds in one pass over the buckets.
+  void counts_at_or_below(const uint64_t *bounds, size_t n, uint64_t *out) const;
 
   static size_t bucket_of(uint64_t ns);
   static uint64_t bucket_low(size_t index);   // smallest value of the bucket

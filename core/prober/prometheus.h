@@ -7,6 +7,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <initializer_list>
+#include <iterator>
 #include <string_view>
 
 #include "prober/histogram.h"
@@ -89,14 +90,18 @@ inline std::string_view format_seconds(char (&buffer)[32], uint64_t ns) {
 }
 
 // The samples of one histogram series (write its family header once, before).
-// Bucket counts come from RttHistogram::count_at_or_below.
+// Bucket counts come from RttHistogram::counts_at_or_below.
 template <typename String>
 void histogram(String &out, std::string_view name, std::initializer_list<Label> list,
                const RttHistogram &h) {
   char number[32];
-  for (const Bound &bound : kBounds) {
-    Label le{"le", bound.text};
-    sample(out, name, list, format_u64(number, h.count_at_or_below(bound.ns)), "_bucket", &le);
+  constexpr size_t n = std::size(kBounds);
+  uint64_t bounds[n], counts[n];
+  for (size_t i = 0; i < n; ++i) bounds[i] = kBounds[i].ns;
+  h.counts_at_or_below(bounds, n, counts);
+  for (size_t i = 0; i < n; ++i) {
+    Label le{"le", kBounds[i].text};
+    sample(out, name, list, format_u64(number, counts[i]), "_bucket", &le);
   }
   Label inf{"le", "+Inf"};
   sample(out, name, list, format_u64(number, h.count()), "_bucket", &inf);

@@ -151,6 +151,9 @@ TEST(Classifier, FiguresAreExactQuantilesOfTheWindow) {
   Classifier c(o, tether::Allocator());
   WindowFigures f;
   for (uint64_t i = 1; i <= 100; ++i) c.add(i, i * kMs, false, &f);
+  EXPECT_EQ(f.quantile_ns, 50 * kMs);
+  EXPECT_EQ(f.p90_ns, 0u);  // only computed at a change or on request
+  f = c.full_figures();
   EXPECT_EQ(f.samples, 100u);
   EXPECT_EQ(f.p50_ns, 50 * kMs);
   EXPECT_EQ(f.quantile_ns, 50 * kMs);

@@ -112,6 +112,10 @@ TEST(RttHistogram, CountAtOrBelowIsExactAwayFromTheBoundary) {
   EXPECT_EQ(h.count_at_or_below(2'000'000), 2u);
   EXPECT_EQ(h.count_at_or_below(50'000'000), 3u);
   EXPECT_EQ(h.count_at_or_below(100), 0u);
+  const uint64_t bounds[] = {100, 1'000'000, 2'000'000, 50'000'000, UINT64_MAX};
+  uint64_t counts[5];
+  h.counts_at_or_below(bounds, 5, counts);
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(counts[i], h.count_at_or_below(bounds[i])) << i;
 }
 
 }  // namespace

@@ -1,0 +1,111 @@
+// Cost of the prober's Ping/Pong cycle through the C API (poll a round of Pings on
+// every stream, answer each with its echo), set against what the transport pays
+// anyway in the same run: decoding the same frames with tether_decoder. The
+// argument is the classification window (samples): each sample selects the
+// window's quantile exactly, in time linear in the window.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "support/ratio_reporter.h"
+#include "tether.h"
+
+namespace {
+
+constexpr uint64_t kStreams = 64;
+constexpr size_t kPingFrame = 26;  // 8-byte header + PingMessage{16-byte nonce}
+constexpr size_t kPongBody = 18;
+
+// One round of Pings on kStreams streams of one deployment and all their Pongs.
+void BM_PingPongRound(benchmark::State &state) {
+  tether_prober_options options;
+  tether_prober_options_init(&options);
+  options.selection = TETHER_PROBE_ALL;
+  options.window_max_samples = static_cast<uint32_t>(state.range(0));
+  options.window_ns = UINT64_MAX / 2;  // the window is bounded by its sample count only
+  tether_prober *prober = nullptr;
+  tether_prober_new(&options, &prober);
+  for (uint64_t s = 0; s < kStreams; ++s) tether_prober_add_stream(prober, s, "dp", 0);
+  uint64_t now = 0;
+  for (auto _ : state) {
+    const tether_ping *pings = nullptr;
+    size_t count = 0;
+    tether_prober_poll(prober, now, &pings, &count, nullptr);
+    now += 1'000'000;  // 1 ms RTTs
+    for (size_t i = 0; i < count; ++i) {
+      tether_prober_on_pong_message(prober, pings[i].stream, pings[i].frame + 8,
+                                    pings[i].length - 8, now);
+    }
+    now += options.interval_ns;
+  }
+  tether_prober_stats stats{};
+  stats.struct_size = sizeof stats;
+  tether_prober_stats_get(prober, &stats);
+  if (stats.pongs_matched != stats.pings_sent) state.SkipWithError("unmatched Pongs");
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * kStreams * (kPingFrame + kPongBody)));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kStreams));
+  tether_prober_free(prober);
+}
+BENCHMARK(BM_PingPongRound)->Arg(16)->Arg(128)->Arg(1024);
+
+// The baseline: decoding one round of Ping frames (the argument only pairs it).
+void BM_DecodeRound(benchmark::State &state) {
+  std::vector<uint8_t> round;
+  for (uint64_t s = 0; s < kStreams; ++s) {
+    uint8_t frame[kPingFrame] = {};
+    tether_frame_header_encode(TETHER_MSG_PONG, 0, kPongBody, frame);
+    frame[8] = 0x0a;
+    frame[9] = 16;
+    round.insert(round.end(), frame, frame + kPingFrame);
+  }
+  tether_decoder *decoder = nullptr;
+  tether_decoder_new(nullptr, &decoder);
+  uint64_t checksum = 0;
+  for (auto _ : state) {
+    size_t consumed = 0;
+    tether_decoder_feed(decoder, round.data(), round.size(), &consumed);
+    tether_frame frame;
+    while (tether_decoder_next(decoder, &frame) == TETHER_OK) checksum += frame.payload[1];
+  }
+  benchmark::DoNotOptimize(checksum);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * round.size()));
+  tether_decoder_free(decoder);
+}
+BENCHMARK(BM_DecodeRound)->Arg(16)->Arg(128)->Arg(1024);
+
+// Writing the exposition of 100 deployments.
+void BM_Prometheus(benchmark::State &state) {
+  tether_prober *prober = nullptr;
+  tether_prober_new(nullptr, &prober);
+  char id[16];
+  for (uint64_t s = 0; s < 100; ++s) {
+    std::snprintf(id, sizeof id, "dp_%02u", static_cast<unsigned>(s));
+    tether_prober_add_stream(prober, s, id, 0);
+  }
+  const tether_ping *pings = nullptr;
+  size_t count = 0;
+  tether_prober_poll(prober, 0, &pings, &count, nullptr);
+  for (size_t i = 0; i < count; ++i) {
+    tether_prober_on_pong_message(prober, pings[i].stream, pings[i].frame + 8, pings[i].length - 8,
+                                  1000 * (i + 1));
+  }
+  size_t bytes = 0;
+  for (auto _ : state) {
+    const char *text = nullptr;
+    size_t length = 0;
+    tether_prober_prometheus(prober, &text, &length);
+    bytes += length;
+    benchmark::DoNotOptimize(text);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  tether_prober_free(prober);
+}
+BENCHMARK(BM_Prometheus);
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  return tether_bench::run_with_ratios(argc, argv, {{"BM_PingPongRound", "BM_DecodeRound"}});
+}
