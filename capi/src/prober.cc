@@ -7,6 +7,7 @@
 #include "options.h"
 
 struct tether_prober {
+  explicit tether_prober(tether::Prober *prober) : core(prober) {}
   tether::Prober *core;
 };
 
