@@ -84,17 +84,17 @@ struct Prober::Impl {
         streams(HookedAllocator<std::pair<const uint64_t, Stream>>(allocator)),
         deadlines(HookedAllocator<Deadline>(allocator)),
         frames(allocator),
-        offsets(HookedAllocator<tether_ping>(allocator)),
+        pings(HookedAllocator<tether_ping>(allocator)),
         text(HookedAllocator<char>(allocator)) {}
 
   ~Impl() {
     for (Deployment *deployment : deployments) allocator.destroy(deployment);
   }
 
-  Status begin(uint64_t now_ns, bool mutating);
-  Status add_stream(uint64_t stream, std::string_view id, uint64_t now_ns);
+  Status begin(uint64_t now_ns);  // the checks of every call that changes the prober
+  Status add_stream(uint64_t stream, std::string_view id);
   Status remove_stream(uint64_t stream);
-  Status poll(uint64_t now_ns, const tether_ping **pings, size_t *count, uint64_t *next);
+  Status poll(uint64_t now_ns, const tether_ping **out, size_t *count, uint64_t *next);
   Status on_pong(uint64_t stream, const uint8_t *nonce, size_t length, uint64_t now_ns);
   Status round(Deployment &deployment, uint64_t now_ns);
   Status send_ping(uint64_t id, Stream &stream, uint64_t now_ns);
@@ -118,17 +118,18 @@ struct Prober::Impl {
   // Timeouts in send order, which is deadline order because the clock never goes
   // back and the timeout is fixed. Entries of answered Pings are skipped when reached.
   std::deque<Deadline, HookedAllocator<Deadline>> deadlines;
-  ByteBuffer frames;            // this poll's Ping frames
-  Vector<tether_ping> offsets;  // this poll's Pings; frame holds an offset until the end
-  String text;                  // the last Prometheus text
+  ByteBuffer frames;  // this poll's Ping frames
+  // This poll's Pings. While frames may still grow, length holds the frame's offset.
+  Vector<tether_ping> pings;
+  String text;  // the last Prometheus text
   uint64_t last_now_ns = 0;
   uint64_t pings_sent = 0, pongs_matched = 0, pongs_unexpected = 0, timeouts = 0;
   bool in_callback = false;
 };
 
-Status Prober::Impl::begin(uint64_t now_ns, bool mutating) {
+Status Prober::Impl::begin(uint64_t now_ns) {
   error.clear();
-  if (in_callback && mutating) {
+  if (in_callback) {
     return error.set(TETHER_INVALID_STATE,
                      "the state-change callback may not change the prober that calls it");
   }
@@ -142,7 +143,7 @@ Status Prober::Impl::begin(uint64_t now_ns, bool mutating) {
   return TETHER_OK;
 }
 
-Status Prober::Impl::add_stream(uint64_t stream, std::string_view id, uint64_t now_ns) {
+Status Prober::Impl::add_stream(uint64_t stream, std::string_view id) {
   if (id.empty() || id.size() > kMaxDeploymentId) {
     return error.set(TETHER_INVALID_ARGUMENT, "deployment id of %zu bytes (1..%zu allowed)",
                      id.size(), kMaxDeploymentId);
@@ -204,7 +205,7 @@ Status Prober::Impl::send_ping(uint64_t id, Stream &stream, uint64_t now_ns) {
   size_t offset = frames.size();
   status = append_ping_frame(frames, stream.nonce, sizeof stream.nonce);
   if (status != TETHER_OK) return error.set(status, "no memory for a Ping frame");
-  offsets.push_back(tether_ping{id, nullptr, offset});
+  pings.push_back(tether_ping{id, nullptr, offset});
   deadlines.push_back(Deadline{now_ns + options.pong_timeout_ns, id, nonces.issued()});
   stream.outstanding = true;
   stream.sequence = nonces.issued();
@@ -307,10 +308,9 @@ uint64_t Prober::Impl::next_deadline() const {
   return next;
 }
 
-Status Prober::Impl::poll(uint64_t now_ns, const tether_ping **pings, size_t *count,
-                          uint64_t *next) {
+Status Prober::Impl::poll(uint64_t now_ns, const tether_ping **out, size_t *count, uint64_t *next) {
   frames.clear();
-  offsets.clear();
+  pings.clear();
   expire(now_ns);
   for (Deployment *deployment : deployments) {
     if (deployment->streams.empty()) continue;
@@ -318,12 +318,12 @@ Status Prober::Impl::poll(uint64_t now_ns, const tether_ping **pings, size_t *co
     Status status = round(*deployment, now_ns);
     if (status != TETHER_OK) return status;
   }
-  for (tether_ping &ping : offsets) {
-    ping.frame = frames.data() + ping.length;  // the offset, now that frames stopped moving
+  for (tether_ping &ping : pings) {
+    ping.frame = frames.data() + ping.length;  // frames stopped moving
     ping.length = kFrameHeaderSize + 2 + NonceSource::kSize;
   }
-  *pings = offsets.data();
-  *count = offsets.size();
+  *out = pings.data();
+  *count = pings.size();
   if (next != nullptr) *next = next_deadline();
   return TETHER_OK;
 }
@@ -462,13 +462,13 @@ void Prober::destroy(Prober *prober) {
 }
 
 Status Prober::add_stream(uint64_t stream, std::string_view deployment, uint64_t now_ns) {
-  Status status = impl_->begin(now_ns, true);
+  Status status = impl_->begin(now_ns);
   if (status != TETHER_OK) return status;
-  return guarded(impl_->error, [&] { return impl_->add_stream(stream, deployment, now_ns); });
+  return guarded(impl_->error, [&] { return impl_->add_stream(stream, deployment); });
 }
 
 Status Prober::remove_stream(uint64_t stream) {
-  Status status = impl_->begin(impl_->last_now_ns, true);
+  Status status = impl_->begin(impl_->last_now_ns);
   if (status != TETHER_OK) return status;
   return impl_->remove_stream(stream);
 }
@@ -478,13 +478,13 @@ Status Prober::poll(uint64_t now_ns, const tether_ping **pings, size_t *count,
   *pings = nullptr;
   *count = 0;
   if (next_deadline_ns != nullptr) *next_deadline_ns = UINT64_MAX;
-  Status status = impl_->begin(now_ns, true);
+  Status status = impl_->begin(now_ns);
   if (status != TETHER_OK) return status;
   return guarded(impl_->error, [&] { return impl_->poll(now_ns, pings, count, next_deadline_ns); });
 }
 
 Status Prober::on_pong(uint64_t stream, const uint8_t *nonce, size_t length, uint64_t now_ns) {
-  Status status = impl_->begin(now_ns, true);
+  Status status = impl_->begin(now_ns);
   if (status != TETHER_OK) return status;
   if (nonce == nullptr && length != 0) {
     return impl_->error.set(TETHER_INVALID_ARGUMENT, "nonce is NULL with length %zu", length);
@@ -494,7 +494,7 @@ Status Prober::on_pong(uint64_t stream, const uint8_t *nonce, size_t length, uin
 
 Status Prober::on_pong_message(uint64_t stream, const uint8_t *payload, size_t length,
                                uint64_t now_ns) {
-  Status status = impl_->begin(now_ns, true);
+  Status status = impl_->begin(now_ns);
   if (status != TETHER_OK) return status;
   if (payload == nullptr && length != 0) {
     return impl_->error.set(TETHER_INVALID_ARGUMENT, "payload is NULL with length %zu", length);
@@ -562,7 +562,7 @@ void Prober::stats(tether_prober_stats *out) const {
 Status Prober::prometheus(const char **text, size_t *length) {
   *text = "";
   *length = 0;
-  Status status = impl_->begin(impl_->last_now_ns, true);
+  Status status = impl_->begin(impl_->last_now_ns);
   if (status != TETHER_OK) return status;
   return guarded(impl_->error, [&] {
     impl_->write_prometheus();
