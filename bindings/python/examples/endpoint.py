@@ -36,7 +36,7 @@ import tether
 log = logging.getLogger("tether.endpoint")
 
 SERVICE = "Echo"
-MANIFEST_VERSIONS = (1, 2, 3)  # the manifest below is valid in each
+MANIFEST_VERSIONS = range(1, 5)  # as the C++ endpoint: the manifest below is valid in each
 OUTPUT_PIECE = 256 * 1024  # bytes per response DATA write: hypercorn's buffer stays bounded
 SETTLE_STEPS = 8  # loop turns given to input that arrived while a handler blocked
 
@@ -88,6 +88,21 @@ def header(scope: dict, name: bytes) -> str:
         if key.lower() == name:
             return value.decode("latin-1")
     return ""
+
+
+def manifest_version(accept: str) -> int | None:
+    """The highest manifest version the accept header allows (no header: the highest)."""
+    if not accept.strip():
+        return MANIFEST_VERSIONS[-1]
+    best = None
+    for item in accept.split(","):
+        item = item.split(";")[0].strip()
+        if item in ("*/*", "application/*"):
+            return MANIFEST_VERSIONS[-1]
+        match = re.fullmatch(r"application/vnd\.restate\.endpointmanifest\.v(\d{1,3})\+json", item)
+        if match and int(match.group(1)) in MANIFEST_VERSIONS:
+            best = max(best or 0, int(match.group(1)))
+    return best
 
 
 async def respond(send, status: int, body: str, content_type: str = "text/plain") -> None:
@@ -222,7 +237,7 @@ class Endpoint:
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
-            while (message := await receive())["type"] != "lifespan.shutdown":
+            while (await receive())["type"] != "lifespan.shutdown":
                 await send({"type": "lifespan.startup.complete"})
             await send({"type": "lifespan.shutdown.complete"})
             return
@@ -230,27 +245,41 @@ class Endpoint:
             return
         path, method = scope["path"], scope["method"]
         if path == "/discover":
-            await self.discover(scope, send)
-        elif path.startswith("/invoke/") and method == "POST":
+            await self.discover(scope, method, send)
+        elif path.startswith("/invoke/"):
             await self.invoke(scope, receive, send)
         else:
-            await respond(send, 404, f"no route for {method} {path}\n")
+            await respond(send, 404, f"no such route {path} (GET /discover, POST /invoke/{{service}}/{{handler}})\n")
 
-    async def discover(self, scope, send) -> None:
-        accept = header(scope, b"accept")
-        asked = {int(v) for v in re.findall(r"endpointmanifest\.v(\d+)\+json", accept)}
-        usable = sorted(asked & set(MANIFEST_VERSIONS)) if accept else [1]
-        if not usable:
-            await respond(send, 415, f"manifest versions {MANIFEST_VERSIONS} only, asked {accept!r}\n")
+    async def discover(self, scope, method, send) -> None:
+        if method != "GET":
+            await respond(send, 405, f"/discover takes GET, not {method}\n")
             return
-        content_type = f"application/vnd.restate.endpointmanifest.v{usable[-1]}+json"
+        version = manifest_version(header(scope, b"accept"))
+        if version is None:
+            await respond(
+                send,
+                406,
+                "accept must list application/vnd.restate.endpointmanifest.vM+json with M in "
+                f"{MANIFEST_VERSIONS.start}..{MANIFEST_VERSIONS.stop - 1}, "
+                f"got {header(scope, b'accept')!r}\n",
+            )
+            return
+        content_type = f"application/vnd.restate.endpointmanifest.v{version}+json"
         await respond(send, 200, json.dumps(manifest()), content_type)
 
     async def invoke(self, scope, receive, send) -> None:
-        parts = scope["path"].split("/")
-        handler = HANDLERS.get(parts[3]) if len(parts) == 4 and parts[2] == SERVICE else None
+        path = scope["path"]
+        service, _, name = path[len("/invoke/"):].partition("/")
+        if service != SERVICE:
+            await respond(send, 404, f"unknown service {service}\n")
+            return
+        handler = HANDLERS.get(name)
         if handler is None:
-            await respond(send, 404, f"no handler {scope['path'][len('/invoke/'):]!r}\n")
+            await respond(send, 404, f"service {service} has no handler {name}\n")
+            return
+        if scope["method"] != "POST":
+            await respond(send, 405, f"{path} takes POST, not {scope['method']}\n")
             return
         content_type = header(scope, b"content-type")
         try:
@@ -296,6 +325,7 @@ def main(argv: list[str]) -> int:
     config.h2_max_concurrent_streams = args.max_streams
     config.keep_alive_timeout = 3600
     config.accesslog = None
+    config.loglevel = "WARNING"
     print(f"listening on http://{host}:{port}", flush=True)
     asyncio.run(serve(Endpoint(args.max_message_size), config))
     return 0

@@ -64,6 +64,20 @@ def test_discover_lists_the_echo_service(port):
     assert sorted(h["name"] for h in service["handlers"]) == ["big", "block", "echo"]
 
 
+@pytest.mark.parametrize(
+    "method, accept, status",
+    [
+        ("GET", "application/vnd.restate.endpointmanifest.v9+json", 406),
+        ("GET", "text/html", 406),
+        ("POST", "application/vnd.restate.endpointmanifest.v1+json", 405),
+    ],
+)
+def test_discover_refuses_what_it_cannot_serve(port, method, accept, status):
+    with Client(port) as client:
+        response = client.finish(client.request(method, "/discover", {"accept": accept}))
+    assert response.status == status and response.body
+
+
 def test_echo_returns_its_input(port):
     response = invoke(port, "echo", wire.start() + wire.input_command(b"hello"))
     assert response.status == 200 and response.headers["content-type"] == V8
@@ -121,12 +135,14 @@ def test_many_streams_on_one_connection(port):
         ("/invoke/Echo/nope", V8, 404),
         ("/invoke/Other/echo", V8, 404),
         ("/elsewhere", V8, 404),
+        ("GET /invoke/Echo/echo", V8, 405),
     ],
 )
 def test_bad_requests_get_clear_statuses(port, path, content_type, status):
+    method, _, path = path.rpartition(" ")
     with Client(port) as client:
-        response = client.finish(client.request("POST", path, {"content-type": content_type},
-                                                wire.start()))
+        response = client.finish(client.request(method or "POST", path,
+                                                {"content-type": content_type}, wire.start()))
     assert response.status == status
     assert response.body  # says what was wrong
 
