@@ -5,10 +5,17 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "chunk/reassembler.h"
 #include "common/allocator.h"
+#include "common/byte_buffer.h"
 #include "common/status.h"
+#include "flow/budget.h"
+#include "frame/reader.h"
 
 namespace tether {
+
+// Fills options with the documented defaults (tether_session_options_init).
+void session_default_options(tether_session_options *options);
 
 class Session {
  public:
@@ -27,7 +34,44 @@ class Session {
   const tether_session_options &options() const;
 
  private:
-  // Implementation: core/session/session.cc (members added there with the design).
+  struct Record;  // one queued inbound message (session.cc)
+  static size_t record_stride(const Record &record);
+
+  Session(const Allocator &allocator, const tether_session_options &options);
+  ~Session();
+
+  Status refuse(Status status, const char *format, ...) __attribute__((format(printf, 3, 4)));
+  Status admit_header();
+  Status take_payload(const FrameReader::Result &step);
+  Status end_of_frame();
+  Status fail(Status status);
+  void queue_error_message();
+  Status queue_pong(const uint8_t *nonce, size_t length, bool over_ceiling);
+  Status answer_queued_pings();
+  void drop_inbound();
+  void release_held();
+
+  Allocator allocator_;
+  tether_session_options options_;
+  uint32_t frame_out_limit_;  // one outgoing frame's payload
+  FrameReader reader_;
+  Reassembler reassembly_;
+  ByteBuffer inbound_;   // Records of complete messages, then the one being read
+  ByteBuffer outbound_;  // wire bytes for the transport
+  ByteBudget inbound_budget_;
+  ByteBudget outbound_budget_;
+  ErrorSlot error_;
+  Reassembler::Role role_ = Reassembler::Role::kMessage;  // of the frame being read
+  size_t committed_ = 0;         // bytes of inbound_ holding complete Records
+  size_t open_written_ = 0;      // payload bytes of the Record being read
+  bool pending_header_ = false;  // a validated header waits for inbound budget
+  uint8_t *held_ = nullptr;      // a dispatched reassembled message, freed next call
+  uint64_t pong_ceiling_;        // outbound bytes above which Pongs wait
+  bool writable_ = false;        // a WRITABLE event is due
+  bool closed_ = false;          // End or Error was queued
+  bool input_done_ = false;
+  bool failed_ = false;
+  tether_session_stats stats_{};
 };
 
 }  // namespace tether
