@@ -394,8 +394,12 @@ typedef struct tether_prober_stats {
 TETHER_API const char *tether_deployment_state_name(tether_deployment_state state);
 
 TETHER_API void tether_prober_options_init(tether_prober_options *options);
-/* options may be NULL for the defaults; TETHER_INVALID_ARGUMENT names no field, so
- * check the ranges above. */
+/* TETHER_OK, or TETHER_INVALID_ARGUMENT with *problem (static storage; may be NULL)
+ * naming the field that is out of its range above. NULL options are the defaults. */
+TETHER_API tether_status tether_prober_options_check(const tether_prober_options *options,
+                                                     const char **problem);
+/* options may be NULL for the defaults; TETHER_INVALID_ARGUMENT when
+ * tether_prober_options_check() would refuse them. */
 TETHER_API tether_status tether_prober_new(const tether_prober_options *options,
                                            tether_prober **out);
 TETHER_API void tether_prober_free(tether_prober *prober);

@@ -36,6 +36,23 @@ void tether_prober_options_init(tether_prober_options *options) {
   if (options != nullptr) tether::prober_default_options(options);
 }
 
+tether_status tether_prober_options_check(const tether_prober_options *given,
+                                          const char **problem) {
+  const char *ignored;
+  if (problem == nullptr) problem = &ignored;
+  *problem = "";
+  tether_prober_options options;
+  tether_prober_options_init(&options);
+  if (!tether::capi::read_options(given, options)) {
+    *problem = "struct_size is not the size of a tether_prober_options";
+    return TETHER_INVALID_ARGUMENT;
+  }
+  const char *found = tether::prober_options_problem(options);
+  if (found == nullptr) return TETHER_OK;
+  *problem = found;
+  return TETHER_INVALID_ARGUMENT;
+}
+
 tether_status tether_prober_new(const tether_prober_options *given, tether_prober **out) {
   if (out == nullptr) return TETHER_INVALID_ARGUMENT;
   *out = nullptr;

@@ -374,22 +374,6 @@ void Prober::Impl::write_prometheus() {
 
 namespace {
 
-bool valid_options(const tether_prober_options &o) {
-  auto fraction = [](double x) { return x > 0 && x <= 1; };
-  // A C caller may store any integer in the enum: read it as one before trusting it.
-  std::underlying_type_t<tether_probe_selection> selection;
-  std::memcpy(&selection, &o.selection, sizeof selection);
-  return selection <= TETHER_PROBE_ALL &&
-         (selection != TETHER_PROBE_SAMPLE || o.sample_size >= 1) && o.interval_ns > 0 &&
-         o.suspect_interval_ns > 0 && o.suspect_interval_ns <= o.interval_ns &&
-         o.pong_timeout_ns > 0 && o.window_ns > 0 && o.window_max_samples > 0 &&
-         fraction(o.quantile) && o.degraded_rtt_ns > 0 && o.congested_rtt_ns >= o.degraded_rtt_ns &&
-         fraction(o.degraded_timeout_ratio) && fraction(o.congested_timeout_ratio) &&
-         o.congested_timeout_ratio >= o.degraded_timeout_ratio && fraction(o.exit_fraction) &&
-         o.escalate_after >= 1 && o.recover_after >= 1 && o.max_streams >= 1 &&
-         o.max_deployments >= 1 && Allocator::valid(o.allocator);
-}
-
 template <typename F>
 Status guarded(ErrorSlot &error, F &&body) {
   try {
@@ -405,6 +389,38 @@ Status unknown_deployment(ErrorSlot &error, std::string_view deployment) {
 }
 
 }  // namespace
+
+const char *prober_options_problem(const tether_prober_options &o) {
+  auto fraction = [](double x) { return x > 0 && x <= 1; };
+  // A C caller may store any integer in the enum: read it as one before trusting it.
+  std::underlying_type_t<tether_probe_selection> selection;
+  std::memcpy(&selection, &o.selection, sizeof selection);
+  if (selection > TETHER_PROBE_ALL) return "selection is not a tether_probe_selection";
+  if (selection == TETHER_PROBE_SAMPLE && o.sample_size == 0) return "sample_size is 0";
+  if (o.interval_ns == 0) return "interval_ns is 0";
+  if (o.suspect_interval_ns == 0 || o.suspect_interval_ns > o.interval_ns) {
+    return "suspect_interval_ns must be in 1..interval_ns";
+  }
+  if (o.pong_timeout_ns == 0) return "pong_timeout_ns is 0";
+  if (o.window_ns == 0) return "window_ns is 0";
+  if (o.window_max_samples == 0) return "window_max_samples is 0";
+  if (!fraction(o.quantile)) return "quantile must be in (0, 1]";
+  if (o.degraded_rtt_ns == 0) return "degraded_rtt_ns is 0";
+  if (o.congested_rtt_ns < o.degraded_rtt_ns) return "congested_rtt_ns is below degraded_rtt_ns";
+  if (!fraction(o.degraded_timeout_ratio) || !fraction(o.congested_timeout_ratio)) {
+    return "timeout ratios must be in (0, 1]";
+  }
+  if (o.congested_timeout_ratio < o.degraded_timeout_ratio) {
+    return "congested_timeout_ratio is below degraded_timeout_ratio";
+  }
+  if (!fraction(o.exit_fraction)) return "exit_fraction must be in (0, 1]";
+  if (o.escalate_after == 0 || o.recover_after == 0)
+    return "escalate_after and recover_after must be >= 1";
+  if (o.max_streams == 0 || o.max_deployments == 0)
+    return "max_streams and max_deployments must be >= 1";
+  if (!Allocator::valid(o.allocator)) return "allocator: set all three functions or none";
+  return nullptr;
+}
 
 void prober_default_options(tether_prober_options *o) {
   *o = tether_prober_options{};
@@ -433,7 +449,7 @@ Prober *Prober::create(const tether_prober_options *given, Status *status) {
   tether_prober_options options;
   prober_default_options(&options);
   if (given != nullptr) options = *given;
-  if (!valid_options(options)) {
+  if (prober_options_problem(options) != nullptr) {
     *status = TETHER_INVALID_ARGUMENT;
     return nullptr;
   }

@@ -51,6 +51,8 @@ class Prober {
 
 // The documented defaults of every option (tether_prober_options_init).
 void prober_default_options(tether_prober_options *options);
+// Why options are invalid (a static sentence naming the field), or nullptr.
+const char *prober_options_problem(const tether_prober_options &options);
 
 // Fills out with an RTT summary of h (timeouts left 0; struct_size kept).
 void summarize(const RttHistogram &h, tether_rtt_summary *out);

@@ -165,8 +165,16 @@ TEST(ProberApi, NullsAndBadSizesAreInvalidArguments) {
   options.struct_size = sizeof options + 1;
   EXPECT_EQ(tether_prober_new(&options, &prober), TETHER_INVALID_ARGUMENT);
   EXPECT_EQ(prober, nullptr);
+  const char *problem = nullptr;
+  EXPECT_EQ(tether_prober_options_check(&options, &problem), TETHER_INVALID_ARGUMENT);
+  EXPECT_STREQ(problem, "struct_size is not the size of a tether_prober_options");
   tether_prober_options_init(&options);
+  EXPECT_EQ(tether_prober_options_check(&options, &problem), TETHER_OK);
+  EXPECT_STREQ(problem, "");
+  EXPECT_EQ(tether_prober_options_check(nullptr, nullptr), TETHER_OK);
   options.interval_ns = 0;
+  EXPECT_EQ(tether_prober_options_check(&options, &problem), TETHER_INVALID_ARGUMENT);
+  EXPECT_STREQ(problem, "interval_ns is 0");
   EXPECT_EQ(tether_prober_new(&options, &prober), TETHER_INVALID_ARGUMENT);
   EXPECT_STREQ(tether_deployment_state_name(static_cast<tether_deployment_state>(9)), "unknown");
 }

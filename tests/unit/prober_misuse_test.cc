@@ -100,10 +100,37 @@ TEST(ProberMisuse, InvalidOptionsAreRefused) {
       [](auto &o) { o.max_deployments = 0; },
       [](auto &o) { o.allocator.malloc_fn = [](size_t, void *) -> void * { return nullptr; }; },
   };
+  const char *names[] = {"selection",
+                         "sample_size",
+                         "interval_ns",
+                         "suspect_interval_ns",
+                         "suspect_interval_ns",
+                         "pong_timeout_ns",
+                         "window_ns",
+                         "window_max_samples",
+                         "quantile",
+                         "quantile",
+                         "degraded_rtt_ns",
+                         "congested_rtt_ns",
+                         "timeout ratios",
+                         "timeout ratios",
+                         "congested_timeout_ratio",
+                         "exit_fraction",
+                         "exit_fraction",
+                         "escalate_after",
+                         "recover_after",
+                         "max_streams",
+                         "max_deployments",
+                         "allocator"};
+  static_assert(std::size(names) == std::size(breakers));
+  EXPECT_EQ(tether::prober_options_problem(defaults()), nullptr);
   int index = 0;
   for (auto &breaker : breakers) {
     tether_prober_options o = defaults();
     breaker(o);
+    const char *problem = tether::prober_options_problem(o);
+    ASSERT_NE(problem, nullptr) << index;
+    EXPECT_NE(std::string(problem).find(names[index]), std::string::npos) << problem;
     tether_status status = TETHER_OK;
     EXPECT_EQ(tether::Prober::create(&o, &status), nullptr) << index;
     EXPECT_EQ(status, TETHER_INVALID_ARGUMENT) << index;
