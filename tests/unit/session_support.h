@@ -1,0 +1,177 @@
+// Drives a tether::Session in unit tests: wire bytes in, events and output frames
+// out, and an allocator hook that tracks live bytes (sizes stored per block) so
+// tests can assert the peak memory a session held.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "frame/decoder.h"
+#include "frame_bytes.h"
+#include "protocol.pb.h"
+#include "session/session.h"
+
+namespace session_test {
+
+namespace pb = dev::restate::service::protocol;
+using tether_test::Bytes;
+using tether_test::concat;
+using tether_test::frame;
+
+inline Bytes ping_frame(const std::string &nonce) {
+  pb::PingMessage ping;
+  ping.set_nonce(nonce);
+  return frame(TETHER_MSG_PING, 0, ping.SerializeAsString());
+}
+
+inline void append(Bytes &to, const Bytes &more) { to.insert(to.end(), more.begin(), more.end()); }
+
+inline Bytes message_frame(uint16_t type, const std::string &payload, uint16_t flags = 0) {
+  return frame(type, flags, payload);
+}
+
+// Live and peak bytes of every block handed out; a failing budget of calls.
+struct TrackingAllocator {
+  static constexpr size_t kPrefix = 16;  // the block's size, kept in front of it
+  size_t live = 0;
+  size_t peak = 0;
+  size_t blocks = 0;
+  size_t calls = 0;
+  size_t fail_after = SIZE_MAX;  // calls that succeed before every later one fails
+
+  static void *do_malloc(size_t size, void *self) {
+    return static_cast<TrackingAllocator *>(self)->grow(nullptr, size);
+  }
+  static void *do_realloc(void *ptr, size_t size, void *self) {
+    return static_cast<TrackingAllocator *>(self)->grow(ptr, size);
+  }
+  static void do_free(void *ptr, void *self) {
+    if (ptr == nullptr) return;
+    auto *me = static_cast<TrackingAllocator *>(self);
+    uint8_t *block = static_cast<uint8_t *>(ptr) - kPrefix;
+    size_t size;
+    std::memcpy(&size, block, sizeof size);
+    me->live -= size;
+    --me->blocks;
+    std::free(block);
+  }
+  void *grow(void *ptr, size_t size) {
+    if (calls++ >= fail_after) return nullptr;
+    uint8_t *block = ptr ? static_cast<uint8_t *>(ptr) - kPrefix : nullptr;
+    size_t old = 0;
+    if (block) std::memcpy(&old, block, sizeof old);
+    auto *grown = static_cast<uint8_t *>(std::realloc(block, size + kPrefix));
+    if (grown == nullptr) return nullptr;
+    std::memcpy(grown, &size, sizeof size);
+    if (!block) ++blocks;
+    live = live - old + size;
+    peak = std::max(peak, live);
+    return grown + kPrefix;
+  }
+  tether_allocator hook() { return tether_allocator{&do_malloc, &do_realloc, &do_free, this}; }
+};
+
+inline tether_session_options options(uint32_t version = 8) {
+  tether_session_options o;
+  tether::session_default_options(&o);
+  o.protocol_version = version;
+  return o;
+}
+
+struct Event {
+  tether_event_kind kind;
+  uint16_t type;
+  uint16_t flags;
+  std::string data;
+  int answered;
+};
+
+struct OutFrame {
+  uint16_t type;
+  uint16_t flags;
+  std::string payload;
+};
+
+class Harness {
+ public:
+  explicit Harness(const tether_session_options &o = options()) {
+    tether_status status = TETHER_OK;
+    session_ = tether::Session::create(&o, &status);
+    EXPECT_EQ(status, TETHER_OK);
+  }
+  ~Harness() { tether::Session::destroy(session_); }
+  tether::Session *operator->() { return session_; }
+
+  // Feeds everything; every byte must be taken.
+  tether_status feed(const Bytes &bytes) {
+    size_t consumed = 0;
+    tether_status status = session_->feed(bytes.data(), bytes.size(), &consumed);
+    if (status == TETHER_OK) {
+      EXPECT_EQ(consumed, bytes.size());
+    }
+    return status;
+  }
+  // Every event ready now; *last receives the status that ended the loop.
+  std::vector<Event> drain(tether_status *last = nullptr) {
+    std::vector<Event> events;
+    tether_event event;
+    tether_status status;
+    while ((status = session_->next_event(&event)) == TETHER_OK) {
+      events.push_back(Event{event.kind, event.type, event.flags,
+                             std::string(reinterpret_cast<const char *>(event.data), event.length),
+                             event.answered});
+    }
+    if (last) *last = status;
+    return events;
+  }
+  std::string output_bytes() {
+    const uint8_t *data;
+    size_t length;
+    EXPECT_EQ(session_->pending_output(&data, &length), TETHER_OK);
+    std::string out(reinterpret_cast<const char *>(data), length);
+    EXPECT_EQ(session_->consume_output(length), TETHER_OK);
+    return out;
+  }
+  // Output as frames, through the frame decoder (CONTINUED allowed).
+  std::vector<OutFrame> output() {
+    std::string bytes = output_bytes();
+    tether::FrameDecoder decoder(tether::FrameLimits{UINT32_MAX, true}, SIZE_MAX,
+                                 tether::Allocator());
+    size_t consumed = 0;
+    EXPECT_EQ(
+        decoder.feed(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), &consumed),
+        TETHER_OK);
+    EXPECT_EQ(decoder.finish(), TETHER_OK);
+    std::vector<OutFrame> frames;
+    tether::DecodedFrame f;
+    while (decoder.next(&f) == TETHER_OK) {
+      frames.push_back(
+          OutFrame{f.header.type, f.header.flags,
+                   std::string(reinterpret_cast<const char *>(f.payload), f.header.length)});
+    }
+    return frames;
+  }
+  tether_session_stats stats() {
+    tether_session_stats s{};
+    s.struct_size = sizeof s;
+    session_->stats(&s);
+    return s;
+  }
+
+ private:
+  tether::Session *session_ = nullptr;
+};
+
+inline std::string pong_nonce(const OutFrame &f) {
+  EXPECT_EQ(f.type, TETHER_MSG_PONG);
+  pb::PongMessage pong;
+  EXPECT_TRUE(pong.ParseFromString(f.payload));
+  return pong.nonce();
+}
+
+}  // namespace session_test
