@@ -202,16 +202,21 @@ typedef struct tether_session tether_session;
 typedef struct tether_session_options {
   size_t struct_size;
   uint32_t protocol_version;  /* negotiated version, 5..8; default 8 */
-  uint32_t max_frame_payload; /* V8 chunk size bound; default 1 MiB */
-  uint64_t max_message_size;  /* one (reassembled) message; default 32 MiB */
-  /* Bytes fed but not yet dispatched, including a message being reassembled. When
-   * full, feed() takes what fits and returns TETHER_WOULD_BLOCK. 0 (default):
-   * max_message_size + 2 * max_frame_payload; smaller than max_message_size +
-   * max_frame_payload + 8 is invalid (a largest message must fit). */
+  /* V8 chunk size bound, >= 1; default 1 MiB. Below V8 there is no chunking: one
+   * frame carries one message of up to max_message_size, both ways. */
+  uint32_t max_frame_payload;
+  uint64_t max_message_size; /* one (reassembled) message, 1..UINT32_MAX; default 32 MiB */
+  /* Bytes fed but not yet dispatched, including a message being reassembled
+   * (counted as payload bytes + 8 per complete message). When full, feed() takes
+   * what fits and returns TETHER_WOULD_BLOCK; once everything queued is dispatched
+   * the next frame always fits. 0 (default): max_message_size + 2 *
+   * max_frame_payload; smaller than max_message_size + max_frame_payload + 8 is
+   * invalid (a largest message must fit). */
   uint64_t inbound_budget;
   /* send() returns TETHER_WOULD_BLOCK while queued output is at or above the high
-   * mark; a TETHER_EVENT_WRITABLE event fires once output drains below the low mark.
-   * 0 (default): high 4 MiB, low 1 MiB. */
+   * mark (a message accepted below it is queued whole); a TETHER_EVENT_WRITABLE event
+   * fires once output drains below the low mark, only after such a refusal. 0
+   * (default): high 4 MiB; low 0: high / 4. low > high is invalid. */
   uint64_t outbound_high_watermark;
   uint64_t outbound_low_watermark;
   tether_allocator allocator;
@@ -223,14 +228,16 @@ typedef enum tether_event_kind {
   TETHER_EVENT_WRITABLE = 3  /* output drained below the low watermark: send() may go on */
 } tether_event_kind;
 
-/* data is owned by the session and valid until the next call on it. */
+/* data is owned by the session and valid until the next call on it (send() of the
+ * same bytes, e.g. an echo, is fine). A chunked message arrives as one MESSAGE event
+ * with the whole payload and the first chunk's flags without CONTINUED. */
 typedef struct tether_event {
   tether_event_kind kind;
   uint16_t type;
   uint16_t flags;
   const uint8_t *data;
   size_t length;
-  int answered; /* PING: 1 if its Pong was queued (0 after End was sent) */
+  int answered; /* PING: 1 if its Pong was queued (0 if End or Error went first) */
 } tether_event;
 
 typedef struct tether_session_stats {
@@ -248,29 +255,47 @@ TETHER_API void tether_session_options_init(tether_session_options *options);
 TETHER_API tether_status tether_session_new(const tether_session_options *options,
                                             tether_session **out);
 TETHER_API void tether_session_free(tether_session *session);
-/* Parses input and queues complete messages. *consumed receives the bytes taken:
- * all of them on TETHER_OK, what fitted on TETHER_WOULD_BLOCK (feed the rest after
- * dispatching). A malformed input fails the stream with its own status; the session
- * then queues an ErrorMessage naming the problem, and later feeds return
- * TETHER_STREAM_FAILED. */
+/* Parses input and queues complete messages. *consumed (may be NULL) receives the
+ * bytes taken: all of them on TETHER_OK, what fitted on TETHER_WOULD_BLOCK (feed the
+ * rest after dispatching). A malformed input fails the stream with its own status
+ * the moment it is seen, before its payload is buffered where a header tells:
+ * UNKNOWN_TYPE, FRAME_TOO_LARGE, BAD_FLAGS (e.g. CONTINUED below V8 or on a control
+ * message), CHUNK_INTERLEAVED (a whole non-control message between chunks; only Ping,
+ * Pong, Error and End may sit there), CHUNK_TYPE_CHANGE (a CONTINUED frame of another
+ * type), REASSEMBLY_TOO_LARGE, PROTOCOL_VIOLATION (Ping below V8, a Pong sent to the
+ * SDK, a Ping nonce missing or over 64 bytes), BAD_MESSAGE (a Ping body that is not
+ * protobuf), NO_MEMORY. The session then drops what it had queued, queues an
+ * ErrorMessage (code 571) naming the problem unless End or Error was already queued,
+ * and later feeds return TETHER_STREAM_FAILED (last_error keeps the cause). After
+ * finish_input, TETHER_CLOSED. */
 TETHER_API tether_status tether_session_feed(tether_session *session, const uint8_t *data,
                                              size_t length, size_t *consumed);
 /* Declares the end of input; TETHER_TRUNCATED if it ended inside a frame or a chunked message. */
 TETHER_API tether_status tether_session_finish_input(tether_session *session);
-/* The dispatch step: TETHER_OK with *event filled, TETHER_EMPTY, or the stream's fatal status. */
+/* The dispatch step: TETHER_OK with *event filled, TETHER_EMPTY, or the stream's fatal
+ * status. A due WRITABLE event comes before the next message. TETHER_WOULD_BLOCK: the
+ * next message is a Ping whose Pong would take queued output more than 64 KiB past
+ * max(high watermark, the level the last send() left), i.e. the transport has not
+ * taken output for a long while; take output, then call again (the Ping stays first). */
 TETHER_API tether_status tether_session_next_event(tether_session *session, tether_event *event);
-/* Frames and queues one message. TETHER_MESSAGE_TOO_LARGE (nothing queued, the session
- * stays usable) if length > max_message_size; TETHER_WOULD_BLOCK at or above the high
- * watermark; TETHER_CLOSED after End or Error was sent. */
+/* Frames and queues one message, all of it or nothing. TETHER_MESSAGE_TOO_LARGE
+ * (nothing queued, the session stays usable) if length > max_message_size, or for
+ * Error and End over max_frame_payload on V8 (control messages are not chunked);
+ * TETHER_WOULD_BLOCK at or above the high watermark; TETHER_CLOSED after End or Error
+ * was queued; TETHER_INVALID_ARGUMENT for an unknown control type, Ping or Pong (the
+ * session answers Pings itself). End first answers every Ping still queued (read but
+ * not yet dispatched): their Pongs go right before End and their events later report
+ * answered = 1; a Ping read after End is not answered. */
 TETHER_API tether_status tether_session_send(tether_session *session, uint16_t type,
                                              const uint8_t *payload, size_t length);
 /* The next contiguous bytes to write; *length 0 when there is none. Valid until the
  * next call on the session. */
 TETHER_API tether_status tether_session_pending_output(tether_session *session,
                                                        const uint8_t **data, size_t *length);
-/* Marks n bytes of pending output as written. */
+/* Marks n bytes of pending output as written; TETHER_INVALID_ARGUMENT if n is more
+ * than is pending. */
 TETHER_API tether_status tether_session_consume_output(tether_session *session, size_t n);
-/* stats->struct_size must be set by the caller. */
+/* stats->struct_size must be set by the caller; fields past it are left alone. */
 TETHER_API tether_status tether_session_stats_get(const tether_session *session,
                                                   tether_session_stats *stats);
 TETHER_API const char *tether_session_last_error(const tether_session *session);
