@@ -565,7 +565,8 @@ TETHER_API tether_status tether_invocation_consume_output(tether_invocation *inv
                                                           size_t n);
 
 /* The dispatch step: TETHER_OK with *event filled, TETHER_EMPTY (nothing until more
- * input), TETHER_CLOSED after DONE was reported, or the status of a malformed or
+ * input), TETHER_WOULD_BLOCK (a Pong waits: take output, then call again), TETHER_CLOSED
+ * after DONE was reported, or the status of a malformed or
  * unexpected message (an ErrorMessage naming it is queued; the next poll reports DONE). */
 TETHER_API tether_status tether_invocation_poll(tether_invocation *invocation,
                                                 tether_invocation_event *event);
@@ -596,6 +597,92 @@ TETHER_API tether_invocation_state tether_invocation_state_get(const tether_invo
 TETHER_API tether_status tether_invocation_session_stats(const tether_invocation *invocation,
                                                          tether_session_stats *stats);
 TETHER_API const char *tether_invocation_last_error(const tether_invocation *invocation);
+
+/* ---- HTTP/2 endpoint: an h2c server for invocations ------------------------ */
+
+/* Serves GET /discover (the endpoint manifest: BIDI_STREAM, protocol versions 5..
+ * max_protocol_version, every registered service) and POST /invoke/{service}/{handler}
+ * (content-type application/vnd.restate.invocation.vN), each invocation on its own
+ * tether_invocation. One I/O thread runs the sockets and HTTP/2 and answers HTTP/2
+ * PINGs; dispatch_threads separate threads answer Pings and run the handlers. So a
+ * handler that blocks its dispatch thread delays that thread's Pongs while HTTP/2
+ * PINGs still return at once. HTTP/2 flow control follows each session's inbound
+ * budget. Bad requests get 404 (unknown service or handler), 405 (wrong method), 406
+ * (no supported manifest version accepted) or 415 (wrong content type, or a version
+ * outside 5..max_protocol_version; the body names the range); a malformed body fails
+ * that stream with an ErrorMessage naming the problem. The server keeps serving. */
+typedef struct tether_endpoint tether_endpoint;
+/* A handler's result slot; valid only during the handler call. */
+typedef struct tether_reply tether_reply;
+
+/* Runs on a dispatch thread and may block it. input and the memory it points to are
+ * valid until the handler returns. Set the result with one tether_reply_* call (the
+ * last one wins); a handler that sets none gets a retryable ErrorMessage 500. */
+typedef void (*tether_handler_fn)(const tether_invocation_input *input, tether_reply *reply,
+                                  void *user_data);
+
+/* OutputCommand{value} + End (value copied). Output over the endpoint's
+ * max_output_size becomes a terminal Failure 413 naming the size and the limit. */
+TETHER_API tether_status tether_reply_value(tether_reply *reply, const uint8_t *value,
+                                            size_t length);
+/* OutputCommand{failure{code, message}} + End: the invocation completes, failed. */
+TETHER_API tether_status tether_reply_failure(tether_reply *reply, uint32_t code,
+                                              const char *message, size_t length);
+/* ErrorMessage{code, message}: the runtime retries the attempt. */
+TETHER_API tether_status tether_reply_error(tether_reply *reply, uint32_t code,
+                                            const char *message, size_t length);
+
+typedef struct tether_endpoint_options {
+  size_t struct_size;
+  const char *host;              /* address to listen on; copied; default "127.0.0.1" */
+  uint16_t port;                 /* 0 (default): ephemeral, see tether_endpoint_port */
+  uint32_t dispatch_threads;     /* 1..256; default 1 */
+  uint32_t max_protocol_version; /* advertised, 5..8; default TETHER_PROTOCOL_MAX_VERSION */
+  /* Each invocation's session (its protocol_version is taken from the request);
+   * copied; NULL: the session defaults. Its allocator serves the sessions. */
+  const tether_session_options *session;
+  uint64_t max_output_size; /* default TETHER_DEFAULT_MAX_MESSAGE_SIZE */
+} tether_endpoint_options;
+
+typedef struct tether_endpoint_stats {
+  size_t struct_size;
+  uint64_t connections;      /* accepted, ever */
+  uint64_t streams;          /* requests, ever */
+  uint64_t invocations;      /* requests routed onto an invocation, ever */
+  uint64_t refused;          /* requests answered 4xx/5xx from their headers */
+  uint64_t open_invocations; /* now */
+  /* High-water marks: queued output of one session; request bytes held back from
+   * one session (not accepted yet, so not released to the peer's window); bytes of
+   * one connection waiting for its socket. */
+  uint64_t peak_session_outbound;
+  uint64_t peak_held_inbound;
+  uint64_t peak_connection_unsent;
+} tether_endpoint_stats;
+
+TETHER_API void tether_endpoint_options_init(tether_endpoint_options *options);
+/* Validates options (NULL: defaults); nothing listens until tether_endpoint_start. */
+TETHER_API tether_status tether_endpoint_new(const tether_endpoint_options *options,
+                                             tether_endpoint **out);
+/* Stops the endpoint if it runs (waiting for running handlers), then frees it. */
+TETHER_API void tether_endpoint_free(tether_endpoint *endpoint);
+/* Registers a handler (names: 1..255 of [A-Za-z0-9_.-]) before start;
+ * TETHER_INVALID_STATE after. TETHER_INVALID_ARGUMENT for a bad name, a NULL fn or a
+ * handler registered twice. */
+TETHER_API tether_status tether_endpoint_add_handler(tether_endpoint *endpoint, const char *service,
+                                                     const char *handler, tether_handler_fn fn,
+                                                     void *user_data);
+/* Listens and starts the threads; TETHER_IO (see last_error) if it cannot listen,
+ * TETHER_INVALID_STATE if already started. */
+TETHER_API tether_status tether_endpoint_start(tether_endpoint *endpoint);
+/* The port it listens on (the real one when port 0 was asked for); after start. */
+TETHER_API tether_status tether_endpoint_port(const tether_endpoint *endpoint, uint16_t *port);
+/* Stops accepting, waits for running handlers, closes every connection. Idempotent.
+ * Not from a handler. */
+TETHER_API tether_status tether_endpoint_stop(tether_endpoint *endpoint);
+/* Safe from any thread while the endpoint runs; stats->struct_size set by caller. */
+TETHER_API tether_status tether_endpoint_stats_get(const tether_endpoint *endpoint,
+                                                   tether_endpoint_stats *stats);
+TETHER_API const char *tether_endpoint_last_error(const tether_endpoint *endpoint);
 
 #ifdef __cplusplus
 }

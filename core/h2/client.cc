@@ -29,6 +29,7 @@ struct Client::Impl {
   std::unordered_map<int32_t, Body> bodies;
   std::unordered_set<int32_t> open;
   std::unordered_set<int32_t> paused;
+  std::unordered_map<int32_t, size_t> held;  // bytes of a paused stream not yet consumed
   std::unordered_map<int32_t, std::string> content_types;
   std::unordered_map<int32_t, int> statuses;
   std::string unsent;
@@ -81,6 +82,7 @@ int on_data_chunk(nghttp2_session *h2, uint8_t, int32_t id, const uint8_t *data,
   Client::Impl &c = impl_of(user_data);
   if (c.paused.count(id)) {
     nghttp2_session_consume_connection(h2, length);
+    c.held[id] += length;
   } else {
     nghttp2_session_consume(h2, id, length);
   }
@@ -93,6 +95,7 @@ int on_stream_close(nghttp2_session *, int32_t id, uint32_t error_code, void *us
   c.open.erase(id);
   c.bodies.erase(id);
   c.paused.erase(id);
+  c.held.erase(id);
   c.statuses.erase(id);
   c.content_types.erase(id);
   c.listener->on_close(id, error_code);
@@ -255,6 +258,14 @@ Status Client::ping() {
 }
 
 void Client::pause(int32_t stream) { impl_->paused.insert(stream); }
+
+void Client::resume(int32_t stream) {
+  impl_->paused.erase(stream);
+  auto it = impl_->held.find(stream);
+  if (it == impl_->held.end()) return;
+  nghttp2_session_consume_stream(impl_->h2, stream, it->second);
+  impl_->held.erase(it);
+}
 
 Status Client::run(int timeout_ms) {
   if (impl_->failed) return TETHER_IO;

@@ -56,6 +56,8 @@ class Client {
   // A paused stream's received bytes are not released to the server's window, as
   // from a reader that stopped reading (the connection window still is).
   void pause(int32_t stream);
+  // Undoes pause(): the bytes held back so far are released to the server's window.
+  void resume(int32_t stream);
 
   // Writes what is pending, then waits up to timeout_ms for input and handles it.
   // TETHER_IO (reason in error()) once the connection failed or the server closed it.

@@ -1,0 +1,163 @@
+// Loopback test harness: the reference endpoint (Echo, over the C API) on an
+// ephemeral port, and an h2c client that records each stream's response and the
+// decoded frames of invocation bodies.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "echo_service.h"
+#include "frame/decoder.h"
+#include "h2/client.h"
+#include "h2/net.h"
+#include "h2/runtime_messages.h"
+#include "protocol.pb.h"
+
+namespace tether_test {
+
+namespace pb = dev::restate::service::protocol;
+
+inline const std::string kV8 = "application/vnd.restate.invocation.v8";
+
+struct Frame {
+  uint16_t type;
+  uint16_t flags;
+  std::string payload;
+};
+
+struct Response {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+  bool closed = false;
+  uint32_t error_code = 0;
+  uint64_t closed_ns = 0;
+
+  // The body as frames; CONTINUED chunks of one message joined.
+  std::vector<Frame> frames() const {
+    tether::FrameLimits limits;
+    limits.allow_continued = true;
+    tether::FrameDecoder decoder(limits, 64u << 20, tether::Allocator());
+    size_t used = 0;
+    EXPECT_EQ(decoder.feed(reinterpret_cast<const uint8_t *>(body.data()), body.size(), &used),
+              TETHER_OK);
+    std::vector<Frame> out;
+    bool continuing = false;
+    tether::DecodedFrame f;
+    while (decoder.next(&f) == TETHER_OK) {
+      std::string payload(reinterpret_cast<const char *>(f.payload), f.header.length);
+      if (continuing) {
+        out.back().payload += payload;
+      } else {
+        out.push_back(Frame{f.header.type, f.header.flags, payload});
+      }
+      continuing = (f.header.flags & TETHER_FLAG_CONTINUED) != 0;
+    }
+    return out;
+  }
+};
+
+class Endpoint {
+ public:
+  explicit Endpoint(tether_endpoint_options *options = nullptr) {
+    tether_endpoint_options defaults;
+    tether_endpoint_options_init(&defaults);
+    EXPECT_EQ(tether_endpoint_new(options ? options : &defaults, &handle_), TETHER_OK);
+    EXPECT_EQ(echo_service_register(handle_), TETHER_OK);
+    EXPECT_EQ(tether_endpoint_start(handle_), TETHER_OK) << tether_endpoint_last_error(handle_);
+    EXPECT_EQ(tether_endpoint_port(handle_, &port_), TETHER_OK);
+  }
+  ~Endpoint() { tether_endpoint_free(handle_); }
+  uint16_t port() const { return port_; }
+  tether_endpoint *handle() const { return handle_; }
+  tether_endpoint_stats stats() const {
+    tether_endpoint_stats s{};
+    s.struct_size = sizeof s;
+    EXPECT_EQ(tether_endpoint_stats_get(handle_, &s), TETHER_OK);
+    return s;
+  }
+
+ private:
+  tether_endpoint *handle_ = nullptr;
+  uint16_t port_ = 0;
+};
+
+class Conn : public tether::h2::ClientListener {
+ public:
+  explicit Conn(uint16_t port, const tether::h2::ClientOptions &options = {}) {
+    std::string error;
+    client = tether::h2::Client::connect("127.0.0.1", port, this, &error, options);
+    EXPECT_TRUE(client) << error;
+  }
+
+  int32_t get(const std::string &path, const std::string &accept) {
+    return client->request("GET", path, {{"accept", accept}}, false);
+  }
+  // A POST whose body is sent now; end=false keeps the request open.
+  int32_t post(const std::string &path, const std::string &content_type, const std::string &body,
+               bool end = true) {
+    int32_t id = client->request("POST", path, {{"content-type", content_type}}, true);
+    EXPECT_GT(id, 0) << client->error();
+    send(id, body);
+    if (end) client->end(id);
+    return id;
+  }
+  void send(int32_t id, const std::string &bytes) {
+    EXPECT_EQ(client->write(id, reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()),
+              TETHER_OK);
+  }
+  int32_t invoke(const std::string &handler, const std::string &input,
+                 const std::string &content_type = kV8) {
+    return post("/invoke/Echo/" + handler, content_type,
+                tether::h2::start_frame("inv-1", "inv_test", 1) + tether::h2::input_frame(input));
+  }
+
+  // Runs the client until done() (true) or a generous timeout (false).
+  bool run_until(const std::function<bool()> &done, int timeout_ms = 10000) {
+    uint64_t deadline = tether::h2::monotonic_ns() + uint64_t(timeout_ms) * 1000000;
+    while (!done()) {
+      if (tether::h2::monotonic_ns() > deadline) return false;
+      if (client->run(5) != TETHER_OK) return done();
+    }
+    return true;
+  }
+  bool wait_closed(int32_t id) {
+    return run_until([&] { return responses[id].closed; });
+  }
+
+  void on_response(int32_t stream, int status, const std::string &content_type) override {
+    responses[stream].status = status;
+    responses[stream].content_type = content_type;
+  }
+  void on_data(int32_t stream, const uint8_t *data, size_t length) override {
+    responses[stream].body.append(reinterpret_cast<const char *>(data), length);
+    if (on_bytes) on_bytes(stream);
+  }
+  void on_close(int32_t stream, uint32_t error_code) override {
+    responses[stream].closed = true;
+    responses[stream].error_code = error_code;
+    responses[stream].closed_ns = tether::h2::monotonic_ns();
+  }
+  void on_ping_ack(uint64_t rtt_ns) override {
+    ping_acks_ns.push_back(tether::h2::monotonic_ns());
+    ping_rtts_ns.push_back(rtt_ns);
+  }
+
+  std::unique_ptr<tether::h2::Client> client;
+  std::map<int32_t, Response> responses;
+  std::vector<uint64_t> ping_acks_ns, ping_rtts_ns;
+  std::function<void(int32_t)> on_bytes;
+};
+
+inline std::string output_value(const Frame &f) {
+  pb::OutputCommandMessage m;
+  EXPECT_TRUE(m.ParseFromString(f.payload));
+  return m.value().content();
+}
+
+}  // namespace tether_test

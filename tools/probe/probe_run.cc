@@ -1,0 +1,229 @@
+#include "probe_run.h"
+
+#include <algorithm>
+
+#include "h2/net.h"
+#include "h2/runtime_messages.h"
+
+namespace tether::probe {
+namespace {
+
+const h2::Headers kInvocationHeaders{{"content-type", "application/vnd.restate.invocation.v8"}};
+
+std::unique_ptr<FrameDecoder> make_decoder() {
+  FrameLimits limits;
+  limits.allow_continued = true;
+  return std::make_unique<FrameDecoder>(limits, 4 * size_t{TETHER_DEFAULT_MAX_FRAME_PAYLOAD} + 64,
+                                        Allocator());
+}
+
+}  // namespace
+
+std::unique_ptr<ProbeRun> ProbeRun::connect(const std::string &url,
+                                            const tether_prober_options &prober_options,
+                                            std::string *error) {
+  std::string host;
+  uint16_t port = 0;
+  if (!h2::parse_url(url, &host, &port)) {
+    *error = "not an http://host:port URL: " + url;
+    return nullptr;
+  }
+  std::unique_ptr<ProbeRun> run(new ProbeRun());
+  Status status = TETHER_OK;
+  run->prober_ = Prober::create(&prober_options, &status);
+  if (run->prober_ == nullptr) {
+    *error = std::string("prober options: ") + tether_status_str(status);
+    return nullptr;
+  }
+  run->client_ = h2::Client::connect(host, port, run.get(), error);
+  if (!run->client_) return nullptr;
+  run->deployment_ = host + ":" + std::to_string(port);
+  run->start_ns_ = h2::monotonic_ns();
+  run->h2_interval_ns_ = prober_options.interval_ns;
+  return run;
+}
+
+ProbeRun::~ProbeRun() { Prober::destroy(prober_); }
+
+double ProbeRun::elapsed_s() const { return double(h2::monotonic_ns() - start_ns_) / 1e9; }
+
+bool ProbeRun::open_probe_streams(int n, const std::string &path, std::string *error) {
+  for (int i = 0; i < n; ++i) {
+    int32_t id = client_->request("POST", path, kInvocationHeaders, true);
+    if (id < 0) {
+      *error = client_->error();
+      return false;
+    }
+    StreamState &s = streams_[id];
+    s.probe = true;
+    s.decoder = make_decoder();
+    std::string start = h2::start_frame("probe-" + std::to_string(id), "probe", 1);
+    client_->write(id, reinterpret_cast<const uint8_t *>(start.data()), start.size());
+    prober_->add_stream(uint64_t(id), deployment_, h2::monotonic_ns());
+    probe_streams_.push_back(id);
+  }
+  return client_->run(0) == TETHER_OK;
+}
+
+int32_t ProbeRun::call(const std::string &path, const std::string &input,
+                       std::function<void(bool)> on_done) {
+  int32_t id = client_->request("POST", path, kInvocationHeaders, true);
+  if (id < 0) return -1;
+  StreamState &s = streams_[id];
+  s.decoder = make_decoder();
+  s.on_done = std::move(on_done);
+  std::string body =
+      h2::start_frame("call-" + std::to_string(id), "call", 1) + h2::input_frame(input);
+  client_->write(id, reinterpret_cast<const uint8_t *>(body.data()), body.size());
+  client_->end(id);
+  return id;
+}
+
+void ProbeRun::finish_probe_streams(int timeout_ms) {
+  std::string input = h2::input_frame("probe done");
+  for (int32_t id : probe_streams_) {
+    prober_->remove_stream(uint64_t(id));
+    client_->write(id, reinterpret_cast<const uint8_t *>(input.data()), input.size());
+    client_->end(id);
+  }
+  probe_streams_.clear();
+  uint64_t deadline = h2::monotonic_ns() + uint64_t(timeout_ms) * 1000000;
+  while (client_->open_streams() > 0 && h2::monotonic_ns() < deadline) {
+    if (client_->run(10) != TETHER_OK) break;
+  }
+}
+
+bool ProbeRun::step(int max_wait_ms) {
+  uint64_t now = h2::monotonic_ns();
+  const tether_ping *pings = nullptr;
+  size_t count = 0;
+  uint64_t next = UINT64_MAX;
+  prober_->poll(now, &pings, &count, &next);
+  for (size_t i = 0; i < count; ++i) {
+    int32_t id = static_cast<int32_t>(pings[i].stream);
+    StreamState &s = streams_[id];
+    s.ping_sent_ns = now;
+    s.ping_phase = phase();
+    client_->write(id, pings[i].frame, pings[i].length);
+  }
+  if (count > 0 || now >= next_h2_ping_ns_) {
+    client_->ping();
+    next_h2_ping_ns_ = now + h2_interval_ns_;
+  }
+  if (next_h2_ping_ns_ < next) next = next_h2_ping_ns_;
+  int wait = max_wait_ms;
+  if (next != UINT64_MAX) {
+    uint64_t until = next > now ? (next - now) / 1000000 : 0;
+    wait = int(std::min<uint64_t>(until, uint64_t(max_wait_ms)));
+  }
+  if (client_->run(wait) != TETHER_OK) {
+    error_ = client_->error();
+    return false;
+  }
+  return true;
+}
+
+void ProbeRun::begin_phase(const std::string &name) {
+  end_phase();
+  Phase p;
+  p.name = name;
+  p.start_s = elapsed_s();
+  tether_prober_stats stats{};
+  stats.struct_size = sizeof stats;
+  prober_->stats(&stats);
+  p.timeouts_before = stats.timeouts;
+  phases_.push_back(std::move(p));
+}
+
+void ProbeRun::end_phase() {
+  Phase *p = phase();
+  if (p == nullptr) return;
+  p->end_s = elapsed_s();
+  prober_->state(deployment_, &p->state);
+  tether_prober_stats stats{};
+  stats.struct_size = sizeof stats;
+  prober_->stats(&stats);
+  p->app_timeouts = stats.timeouts - p->timeouts_before;
+}
+
+void ProbeRun::record(bool app, uint64_t rtt_ns, Phase *phase) {
+  double ms = double(rtt_ns) / 1e6;
+  samples_.push_back(Sample{elapsed_s(), ms, app});
+  if (app) {
+    ++app_samples_;
+    last_app_ms_ = ms;
+  } else {
+    ++h2_samples_;
+    last_h2_ms_ = ms;
+  }
+  if (phase != nullptr) (app ? phase->app : phase->h2).record(rtt_ns);
+}
+
+void ProbeRun::on_response(int32_t stream, int status, const std::string &content_type) {
+  if (status != 200) {
+    auto it = streams_.find(stream);
+    if (it != streams_.end()) it->second.ok = false;
+    error_ = "HTTP " + std::to_string(status) + " on stream " + std::to_string(stream);
+  }
+}
+
+void ProbeRun::on_data(int32_t stream, const uint8_t *data, size_t length) {
+  auto it = streams_.find(stream);
+  if (it == streams_.end()) return;
+  StreamState &s = it->second;
+  while (length > 0) {
+    size_t used = 0;
+    Status status = s.decoder->feed(data, length, &used);
+    data += used;
+    length -= used;
+    DecodedFrame frame;
+    while (s.decoder->next(&frame) == TETHER_OK) on_frame(stream, s, frame);
+    if (status != TETHER_OK && status != TETHER_WOULD_BLOCK) {
+      s.ok = false;
+      error_ = std::string("bad response frames: ") + s.decoder->error().message();
+      return;
+    }
+  }
+}
+
+void ProbeRun::on_frame(int32_t stream, StreamState &s, const DecodedFrame &frame) {
+  switch (frame.header.type) {
+    case TETHER_MSG_PONG: {
+      uint64_t now = h2::monotonic_ns();
+      tether_prober_stats before{}, after{};
+      before.struct_size = after.struct_size = sizeof before;
+      prober_->stats(&before);
+      prober_->on_pong_message(uint64_t(stream), frame.payload, frame.header.length, now);
+      prober_->stats(&after);
+      if (after.pongs_matched > before.pongs_matched)
+        record(true, now - s.ping_sent_ns, s.ping_phase);
+      break;
+    }
+    case TETHER_MSG_ERROR:
+      s.ok = false;
+      s.ended = true;
+      break;
+    case TETHER_MSG_END:
+      s.ended = true;
+      break;
+    default:
+      break;
+  }
+}
+
+void ProbeRun::on_close(int32_t stream, uint32_t error_code) {
+  auto it = streams_.find(stream);
+  if (it == streams_.end()) return;
+  StreamState s = std::move(it->second);
+  streams_.erase(it);
+  if (s.probe) {
+    prober_->remove_stream(uint64_t(stream));
+    probe_streams_.erase(std::remove(probe_streams_.begin(), probe_streams_.end(), stream),
+                         probe_streams_.end());
+  }
+  if (s.on_done) s.on_done(s.ok && s.ended && error_code == 0);
+}
+
+void ProbeRun::on_ping_ack(uint64_t rtt_ns) { record(false, rtt_ns, phase()); }
+
+}  // namespace tether::probe
