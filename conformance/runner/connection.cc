@@ -1,0 +1,190 @@
+#include "connection.h"
+
+#include <algorithm>
+#include <climits>
+
+#include "common/byte_buffer.h"
+#include "h2/net.h"
+#include "h2/runtime_messages.h"
+#include "prober/ping_codec.h"
+
+namespace tether::conformance {
+
+const Message *Stream::find(uint16_t type) {
+  size_t i = index_of(type);
+  return i == SIZE_MAX ? nullptr : &messages()[i];
+}
+
+size_t Stream::count(uint16_t type) {
+  return std::count_if(messages().begin(), messages().end(),
+                       [type](const Message &m) { return m.type == type; });
+}
+
+size_t Stream::index_of(uint16_t type) {
+  for (size_t i = 0; i < messages().size(); ++i) {
+    if (messages()[i].type == type) return i;
+  }
+  return SIZE_MAX;
+}
+
+bool Stream::answered(const std::string &nonce) const {
+  return std::any_of(pongs.begin(), pongs.end(),
+                     [&](const PongSeen &p) { return p.nonce == nonce && p.rtt_ns != 0; });
+}
+
+std::unique_ptr<Connection> Connection::open(const Target &target, std::string *error,
+                                             const h2::ClientOptions &options) {
+  std::unique_ptr<Connection> c(new Connection(target));
+  c->client_ = h2::Client::connect(target.host, target.port, c.get(), error, options);
+  if (!c->client_) return nullptr;
+  return c;
+}
+
+int32_t Connection::invoke(const std::string &handler, uint32_t version) {
+  std::string type = "application/vnd.restate.invocation.v" + std::to_string(version);
+  int32_t id = client_->request("POST", "/invoke/Echo/" + handler, {{"content-type", type}}, true);
+  if (id < 0) {
+    error_ = client_->error();
+    return -1;
+  }
+  Stream &s = streams_[id];
+  s.version = version;
+  // Below V8 a message is one frame, however large; on V8 frames are bounded.
+  FrameLimits limits;
+  limits.allow_continued = version >= 8;
+  limits.max_frame_payload =
+      version >= 8
+          ? target_.max_frame_payload
+          : static_cast<uint32_t>(std::min<uint64_t>(target_.max_message_size, UINT32_MAX));
+  s.parser = std::make_unique<ResponseParser>(limits, target_.max_message_size);
+  std::string name = "conformance-" + std::to_string(++calls_);
+  send(id, h2::start_frame(name, name, 1));
+  return id;
+}
+
+int32_t Connection::call(const std::string &handler, const std::string &input, uint32_t version) {
+  int32_t id = invoke(handler, version);
+  if (id < 0 || !send(id, h2::input_frame(input)) || !end(id)) return -1;
+  return id;
+}
+
+int32_t Connection::get(const std::string &path, const std::string &accept) {
+  h2::Headers headers;
+  if (!accept.empty()) headers.emplace_back("accept", accept);
+  int32_t id = client_->request("GET", path, headers, false);
+  if (id < 0) error_ = client_->error();
+  if (id >= 0) streams_[id];
+  return id;
+}
+
+bool Connection::send(int32_t stream, const std::string &bytes) {
+  return send(stream, reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+}
+
+bool Connection::send(int32_t stream, const uint8_t *data, size_t length) {
+  if (client_->write(stream, data, length) == TETHER_OK) return true;
+  error_ = "stream " + std::to_string(stream) + " no longer takes a body";
+  return false;
+}
+
+bool Connection::end(int32_t stream) { return client_->end(stream) == TETHER_OK; }
+
+std::string Connection::ping(int32_t stream) {
+  Stream &s = streams_[stream];
+  if (s.version < 8) {
+    error_ = "refused to Ping a V" + std::to_string(s.version) + " stream";
+    return "";
+  }
+  uint8_t nonce[NonceSource::kSize];
+  ErrorSlot slot;
+  ByteBuffer frame{Allocator()};
+  if (nonces_.next(nonce, slot) != TETHER_OK ||
+      append_ping_frame(frame, nonce, sizeof nonce) != TETHER_OK) {
+    error_ = slot.failed() ? slot.message() : "no memory for a Ping frame";
+    return "";
+  }
+  std::string key(reinterpret_cast<const char *>(nonce), sizeof nonce);
+  if (!send(stream, frame.data(), frame.size())) return "";
+  s.pings_out[key] = h2::monotonic_ns();
+  ++s.pings_sent;
+  ++pings_sent_;
+  client_->run(0);  // on the wire now, so the RTT holds no wait of ours
+  return key;
+}
+
+bool Connection::h2_ping() { return client_->ping() == TETHER_OK; }
+
+bool Connection::wait(const std::function<bool()> &done, int timeout_ms) {
+  uint64_t deadline = h2::monotonic_ns() + uint64_t(timeout_ms) * 1000000;
+  while (!done()) {
+    uint64_t now = h2::monotonic_ns();
+    if (now >= deadline) return false;
+    int step = static_cast<int>(std::min<uint64_t>((deadline - now) / 1000000 + 1, 10));
+    if (client_->run(step) != TETHER_OK) {
+      error_ = client_->error();
+      return done();
+    }
+  }
+  return true;
+}
+
+bool Connection::wait_closed(const std::vector<int32_t> &ids, int timeout_ms) {
+  return wait(
+      [&] {
+        return std::all_of(ids.begin(), ids.end(), [&](int32_t id) { return streams_[id].closed; });
+      },
+      timeout_ms);
+}
+
+void Connection::scan_pongs(Stream &s) {
+  for (; s.scanned < s.messages().size(); ++s.scanned) {
+    const Message &m = s.messages()[s.scanned];
+    if (m.type != TETHER_MSG_PONG) continue;
+    const uint8_t *nonce = nullptr;
+    size_t length = 0;
+    ErrorSlot slot;
+    PongSeen seen;
+    seen.message = s.scanned;
+    if (parse_pong(reinterpret_cast<const uint8_t *>(m.payload.data()), m.payload.size(), &nonce,
+                   &length, slot) == TETHER_OK) {
+      seen.nonce.assign(reinterpret_cast<const char *>(nonce), length);
+    }
+    auto it = s.pings_out.find(seen.nonce);
+    if (it != s.pings_out.end()) {
+      seen.rtt_ns = std::max<uint64_t>(m.at_ns - it->second, 1);
+      s.pings_out.erase(it);
+    }
+    s.pongs.push_back(std::move(seen));
+  }
+}
+
+void Connection::on_response(int32_t stream, int status, const std::string &content_type) {
+  Stream &s = streams_[stream];
+  s.status = status;
+  s.content_type = content_type;
+}
+
+void Connection::on_data(int32_t stream, const uint8_t *data, size_t length) {
+  Stream &s = streams_[stream];
+  s.bytes_in += length;
+  if (!s.parser || s.status != 200) {
+    s.body.append(reinterpret_cast<const char *>(data), length);
+    return;
+  }
+  s.parser->feed(data, length, h2::monotonic_ns());
+  scan_pongs(s);
+}
+
+void Connection::on_close(int32_t stream, uint32_t error_code) {
+  Stream &s = streams_[stream];
+  s.closed = true;
+  s.reset_code = error_code;
+  if (s.parser && s.status == 200) {
+    s.parser->finish();
+    scan_pongs(s);
+  }
+}
+
+void Connection::on_ping_ack(uint64_t rtt_ns) { h2_rtts_.push_back(rtt_ns); }
+
+}  // namespace tether::conformance

@@ -1,0 +1,104 @@
+// One HTTP/2 connection to the endpoint under test, played as the runtime: invocation
+// streams with their responses parsed as they arrive, Pings with fresh nonces timed
+// to their Pongs, HTTP/2 PINGs timed to their acks, and plain GETs. Single-threaded:
+// everything happens inside wait().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "h2/client.h"
+#include "prober/nonce.h"
+#include "response.h"
+
+namespace tether::conformance {
+
+struct Target {
+  std::string host;
+  uint16_t port = 0;
+  uint64_t max_message_size = 0;   // the endpoint's limit, as the runner was told
+  uint32_t max_frame_payload = 0;  // draft-V8 chunk bound
+};
+
+struct PongSeen {
+  std::string nonce;
+  uint64_t rtt_ns = 0;  // 0 when the nonce was not an outstanding Ping of this stream
+  size_t message = 0;   // its index among the stream's messages
+};
+
+struct Stream {
+  uint32_t version = 0;  // 0: not an invocation
+  int status = 0;
+  std::string content_type;
+  bool closed = false;
+  uint32_t reset_code = 0;  // HTTP/2 error code it closed with
+  uint64_t bytes_in = 0;
+  std::unique_ptr<ResponseParser> parser;     // invocations
+  std::string body;                           // other requests
+  std::map<std::string, uint64_t> pings_out;  // nonce -> sent at (ns), until answered
+  std::vector<PongSeen> pongs;
+  uint64_t pings_sent = 0;
+  size_t scanned = 0;  // messages already looked at for Pongs
+
+  std::vector<Message> &messages() { return parser->messages(); }
+  const Message *find(uint16_t type);
+  size_t count(uint16_t type);
+  // Index of the first message of the type, or SIZE_MAX.
+  size_t index_of(uint16_t type);
+  bool answered(const std::string &nonce) const;
+};
+
+class Connection : public h2::ClientListener {
+ public:
+  static std::unique_ptr<Connection> open(const Target &target, std::string *error,
+                                          const h2::ClientOptions &options = h2::ClientOptions());
+
+  // POST /invoke/Echo/{handler} with content type vN; Start (known_entries 1) goes
+  // first. The body stays open. -1 on failure (see error()).
+  int32_t invoke(const std::string &handler, uint32_t version);
+  // Start + Input(input), body ended: a whole call.
+  int32_t call(const std::string &handler, const std::string &input, uint32_t version = 8);
+  int32_t get(const std::string &path, const std::string &accept);
+  bool send(int32_t stream, const std::string &bytes);
+  bool send(int32_t stream, const uint8_t *data, size_t length);
+  bool end(int32_t stream);
+  // Sends a Ping with a fresh nonce and returns the nonce ("" on failure). Refused
+  // on streams below V8, where no Ping may ever be sent.
+  std::string ping(int32_t stream);
+  bool h2_ping();
+
+  // Handles I/O until done() holds (true) or timeout_ms passes or the connection
+  // fails (false). done() is evaluated after every I/O step.
+  bool wait(const std::function<bool()> &done, int timeout_ms);
+  bool wait_closed(const std::vector<int32_t> &streams, int timeout_ms);
+
+  Stream &stream(int32_t id) { return streams_[id]; }
+  h2::Client &client() { return *client_; }
+  const std::vector<uint64_t> &h2_rtts() const { return h2_rtts_; }
+  uint64_t pings_sent() const { return pings_sent_; }
+  const std::string &error() const { return error_; }
+
+  void on_response(int32_t stream, int status, const std::string &content_type) override;
+  void on_data(int32_t stream, const uint8_t *data, size_t length) override;
+  void on_close(int32_t stream, uint32_t error_code) override;
+  void on_ping_ack(uint64_t rtt_ns) override;
+
+ private:
+  explicit Connection(const Target &target) : target_(target) {}
+  void scan_pongs(Stream &s);
+
+  Target target_;
+  std::unique_ptr<h2::Client> client_;
+  std::map<int32_t, Stream> streams_;
+  NonceSource nonces_;
+  std::vector<uint64_t> h2_rtts_;
+  uint64_t pings_sent_ = 0;
+  uint64_t calls_ = 0;
+  std::string error_;
+};
+
+}  // namespace tether::conformance

@@ -1,0 +1,79 @@
+// tether-conformance URL [--case ID] [--json FILE] [...]: plays the runtime against an
+// endpoint serving the Echo service and prints one line per case. Exit status: 0 when
+// no case failed, 1 when one did, 2 on a usage error or an unreachable endpoint.
+#include <cstdio>
+
+#include "cases.h"
+#include "h2/net.h"
+#include "observe.h"
+#include "report.h"
+
+using namespace tether::conformance;
+
+namespace {
+
+// GET /discover once: the endpoint must answer before any case runs.
+bool discover(const Options &o, std::string *summary) {
+  std::string error;
+  auto c = Connection::open(o.target, &error);
+  if (!c) return *summary = error, false;
+  int32_t id = c->get("/discover", "application/vnd.restate.endpointmanifest.v1+json");
+  if (id < 0 || !c->wait_closed({id}, 10000)) return *summary = "no answer to GET /discover", false;
+  Stream &s = c->stream(id);
+  uint64_t max_version = 0;
+  if (s.status != 200 || !json_number(s.body, "maxProtocolVersion", &max_version)) {
+    *summary = "GET /discover: HTTP " + std::to_string(s.status) + " " + s.body.substr(0, 80);
+    return false;
+  }
+  *summary = "maxProtocolVersion " + std::to_string(max_version);
+  if (max_version < 8) *summary += " (below 8: the draft-V8 cases will fail)";
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  Options options;
+  std::string error;
+  if (!parse_options(argc, argv, &options, &error)) {
+    std::fprintf(stderr, "tether-conformance: %s\n%s", error.c_str(), kUsage);
+    return 2;
+  }
+  std::vector<const Case *> selected;
+  for (const Case &c : all_cases()) {
+    if (options.only_case.empty() || options.only_case == c.id || options.only_case == c.number) {
+      selected.push_back(&c);
+    }
+  }
+  if (selected.empty()) {
+    std::fprintf(stderr, "tether-conformance: no case %s (ids:", options.only_case.c_str());
+    for (const Case &c : all_cases()) std::fprintf(stderr, " %s|%s", c.number, c.id);
+    std::fprintf(stderr, ")\n");
+    return 2;
+  }
+  std::string summary;
+  if (!discover(options, &summary)) {
+    std::fprintf(stderr, "tether-conformance: %s: %s\n", options.url.c_str(), summary.c_str());
+    return 2;
+  }
+  std::printf("tether-conformance %s: %s, limit %llu bytes, %s loop\n", options.url.c_str(),
+              summary.c_str(), static_cast<unsigned long long>(options.target.max_message_size),
+              options.shared_loop ? "shared" : "separate");
+  std::vector<Outcome> outcomes;
+  int failed = 0, passed = 0, skipped = 0;
+  for (const Case *c : selected) {
+    uint64_t t0 = tether::h2::monotonic_ns();
+    Result result = c->run(options);
+    outcomes.push_back(Outcome{c, result, double(tether::h2::monotonic_ns() - t0) / 1e9});
+    print_line(stdout, outcomes.back());
+    failed += result.verdict == Verdict::kFail;
+    passed += result.verdict == Verdict::kPass;
+    skipped += result.verdict == Verdict::kSkip;
+  }
+  std::printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+  if (!options.json_path.empty() && !write_json(options.json_path, options.url, outcomes, &error)) {
+    std::fprintf(stderr, "tether-conformance: %s\n", error.c_str());
+    return 2;
+  }
+  return failed == 0 ? 0 : 1;
+}
