@@ -34,3 +34,14 @@ def frames(data: bytes, **options):
             out.append(frame)
         decoder.finish()
         return out
+
+
+def messages(data: bytes):
+    """The (type, payload) messages of wire bytes: CONTINUED chunks joined (control
+    messages between chunks come out in place)."""
+    out, pending = [], {}
+    for type_, flags, payload in frames(data):
+        pending.setdefault(type_, bytearray()).extend(payload)
+        if not flags & tether.FLAG_CONTINUED:
+            out.append((type_, bytes(pending.pop(type_))))
+    return out

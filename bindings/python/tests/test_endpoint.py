@@ -11,7 +11,7 @@ import pytest
 import tether
 from tether import wire
 
-from conftest import frames
+from conftest import frames, messages
 from h2c import Client
 
 ENDPOINT = pathlib.Path(__file__).resolve().parents[1] / "examples" / "endpoint.py"
@@ -43,11 +43,11 @@ def invoke(port, handler, body, content_type=V8):
 
 
 def output_value(response):
-    out = frames(bytes(response.body))
-    types = [f[0] for f in out]
+    out = messages(bytes(response.body))
+    types = [m[0] for m in out]
     assert types[-1] == tether.MSG_END, types
-    (output,) = [f for f in out if f[0] == tether.MSG_OUTPUT_COMMAND]
-    return wire.fields(output[2])
+    (output,) = [m for m in out if m[0] == tether.MSG_OUTPUT_COMMAND]
+    return wire.fields(output[1])
 
 
 def test_discover_lists_the_echo_service(port):

@@ -10,19 +10,20 @@ from conftest import frames
 
 THREADS = 8
 MESSAGES = 40
+CHUNK = 64 * 1024
 
 
 def run_session(seed: int, results: dict) -> None:
     sent = hashlib.sha256()
     received = hashlib.sha256()
-    with tether.Session(max_frame_payload=64 * 1024) as s:
+    with tether.Session(max_frame_payload=CHUNK) as s:
         s.feed(wire.start())
         while s.next_event() is not None:
             pass
         for i in range(MESSAGES):
             # sizes around the 64 KiB GIL-release threshold and over the chunk size
             payload = hashlib.sha256(f"{seed}:{i}".encode()).digest() * (1000 + 700 * i)
-            s.feed(wire.frame(tether.MSG_INPUT_COMMAND, payload) + wire.ping(bytes([seed, i])))
+            s.feed(wire.chunked(tether.MSG_INPUT_COMMAND, payload, CHUNK) + wire.ping(bytes([seed, i])))
             while (event := s.next_event()) is not None:
                 if event.kind == tether.EventKind.MESSAGE:
                     received.update(event.data)

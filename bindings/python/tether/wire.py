@@ -8,6 +8,7 @@ uses are known here; see PROTOCOL.md for the messages.
 from __future__ import annotations
 
 from ._tether import (
+    FLAG_CONTINUED,
     MSG_END,
     MSG_ERROR,
     MSG_INPUT_COMMAND,
@@ -84,6 +85,18 @@ def fields(body: bytes) -> dict[int, list[int | bytes]]:
 
 def frame(type: int, payload: bytes = b"", flags: int = 0) -> bytes:
     return encode_frame_header(type, flags, len(payload)) + payload
+
+
+def chunked(type: int, payload: bytes, max_frame_payload: int) -> bytes:
+    """A message as draft-V8 chunks: frames of at most max_frame_payload bytes, all
+    but the last flagged CONTINUED."""
+    view = memoryview(payload)
+    pieces = [view[i : i + max_frame_payload] for i in range(0, len(view), max_frame_payload)]
+    pieces = pieces or [view]
+    return b"".join(
+        frame(type, bytes(piece), FLAG_CONTINUED if i < len(pieces) - 1 else 0)
+        for i, piece in enumerate(pieces)
+    )
 
 
 def ping(nonce: bytes) -> bytes:
