@@ -3,6 +3,7 @@
  *   ping:    feed one Ping frame, dispatch it (next_event), take the Pong bytes
  *   message: feed one frame holding a 1 KiB InputCommand, dispatch it
  * Usage: dispatch_loop BATCHES OPS_PER_BATCH; prints "<loop> <median ns per op>". */
+#define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
