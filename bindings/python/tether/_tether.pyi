@@ -1,7 +1,10 @@
-"""Type stubs of tether._tether (the pybind11 module over tether.h)."""
+"""Type stubs of tether._tether (the pybind11 module over tether.h).
+
+The TypedDicts (SessionStats, RttSummary, ProberStats, StateChange, InvocationInput)
+describe the dicts the module returns; they exist for type checkers only."""
 
 import enum
-from typing import Callable, Final, NamedTuple, TypedDict
+from typing import Callable, Final, TypedDict, final
 
 from typing_extensions import Buffer
 
@@ -85,12 +88,23 @@ class EventKind(enum.IntEnum):
     PING = 2
     WRITABLE = 3
 
-class Event(NamedTuple):
-    kind: EventKind
-    type: int
-    flags: int
-    data: bytes
-    answered: bool
+@final
+class Event(tuple[EventKind, int, int, bytes, bool]):
+    """A struct sequence (kind, type, flags, data, answered), made in C."""
+
+    n_fields: Final[int]
+    n_sequence_fields: Final[int]
+    n_unnamed_fields: Final[int]
+    @property
+    def kind(self) -> EventKind: ...
+    @property
+    def type(self) -> int: ...
+    @property
+    def flags(self) -> int: ...
+    @property
+    def data(self) -> bytes: ...
+    @property
+    def answered(self) -> bool: ...
 
 class SessionStats(TypedDict):
     bytes_in: int
