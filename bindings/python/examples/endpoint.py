@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import logging
 import re
@@ -28,6 +29,8 @@ import socket
 import sys
 import time
 
+import hypercorn.protocol.h2
+import priority
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
 
@@ -323,6 +326,11 @@ def main(argv: list[str]) -> int:
     config = Config()
     config.bind = [f"fd://{listener.fileno()}"]
     config.h2_max_concurrent_streams = args.max_streams
+    # hypercorn's HTTP/2 priority tree refuses a 1001st stream (priority's default
+    # maximum_streams) and drops the whole connection: raise it with the setting above.
+    hypercorn.protocol.h2.priority.PriorityTree = functools.partial(
+        priority.PriorityTree, maximum_streams=args.max_streams + 1
+    )
     config.keep_alive_timeout = 3600
     config.accesslog = None
     config.loglevel = "WARNING"

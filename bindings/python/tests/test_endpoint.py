@@ -114,16 +114,22 @@ def test_a_ping_during_block_is_answered_with_its_nonce(port):
     assert [f[0] for f in out][-1] == tether.MSG_END
 
 
-def test_many_streams_on_one_connection(port):
+def test_1000_concurrent_streams_each_pinged_on_one_connection(port):
+    """All streams open at once (hypercorn alone drops the connection at 1001)."""
     with Client(port) as client:
         streams = {
             client.request("POST", "/invoke/Echo/echo", {"content-type": V8},
-                           wire.start() + wire.input_command(str(i).encode()) + wire.ping(bytes([i]))): i
-            for i in range(50)
+                           wire.start() + wire.ping(i.to_bytes(2, "big")), end=False): i
+            for i in range(1000)
         }
         for stream, i in streams.items():
-            out = frames(bytes(client.finish(stream).body))
-            assert [f[2] for f in out if f[0] == tether.MSG_PONG] == [wire.field_bytes(1, bytes([i]))]
+            response, pong = client.responses[stream], wire.pong(i.to_bytes(2, "big"))
+            client.wait(lambda: pong in response.body)
+        for stream, i in streams.items():
+            client.send(stream, wire.input_command(str(i).encode()), end=True)
+        for stream, i in streams.items():
+            response = client.finish(stream)
+            assert wire.fields(output_value(response)[14][0]) == {1: [str(i).encode()]}
 
 
 @pytest.mark.parametrize(
@@ -159,3 +165,25 @@ def test_v7_takes_no_ping_and_still_echoes(port):
     assert wire.fields(output_value(response)[14][0]) == {1: [b"seven"]}
     response = invoke(port, "echo", wire.start() + wire.ping(b"no") + wire.input_command(b"x"), v7)
     assert tether.MSG_PONG not in [f[0] for f in frames(bytes(response.body))]
+
+
+def test_chunked_input_with_pings_between_chunks_answered_before_the_last(port):
+    chunk = 1 << 20
+    value = bytes(range(256)) * (3 * chunk // 256)
+    body = wire.field_bytes(14, wire.value(value))
+    pieces = [body[i : i + chunk] for i in range(0, len(body), chunk)]
+    with Client(port) as client:
+        stream = client.request("POST", "/invoke/Echo/echo", {"content-type": V8},
+                                wire.start(), end=False)
+        response = client.responses[stream]
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            flags = 0 if last else tether.FLAG_CONTINUED
+            client.send(stream, wire.frame(tether.MSG_INPUT_COMMAND, piece, flags), end=last)
+            if not last:
+                nonce = b"between-%d" % i
+                client.send(stream, wire.ping(nonce))
+                pong = wire.pong(nonce)
+                client.wait(lambda: pong in response.body)
+        client.finish(stream)
+    assert wire.fields(output_value(response)[14][0]) == {1: [value]}
