@@ -66,6 +66,7 @@ Status Invocation::consume_output(size_t n) { return session_->consume_output(n)
 void Invocation::session_stats(tether_session_stats *out) const { session_->stats(out); }
 
 Status Invocation::poll(tether_invocation_event *event) {
+  last_ = &error_;
   for (;;) {
     if (state_ == TETHER_INVOCATION_DONE) {
       if (done_reported_) return TETHER_CLOSED;
@@ -81,6 +82,7 @@ Status Invocation::poll(tether_invocation_event *event) {
       if (status != TETHER_OK) return status;
       continue;  // reports DONE
     }
+    if (status == TETHER_WOULD_BLOCK) return status;  // a Pong waits for output to drain
     if (status != TETHER_OK) {
       // The session failed the stream and queued an ErrorMessage naming why.
       state_ = TETHER_INVOCATION_DONE;
@@ -178,19 +180,30 @@ Status Invocation::refuse(uint32_t code, Status status, const char *format, ...)
   return error_.set(status, "%s", text);
 }
 
+Status Invocation::usage(Status status, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  char text[256];
+  vsnprintf(text, sizeof text, format, args);
+  va_end(args);
+  usage_.clear();
+  last_ = &usage_;
+  return usage_.set(status, "%s", text);
+}
+
 Status Invocation::check_result(const char *call) {
   if (state_ == TETHER_INVOCATION_RUNNING) return TETHER_OK;
   static constexpr const char *kStates[] = {"waiting for Start", "waiting for InputCommand",
                                             "running", "ending", "done"};
-  return error_.set(TETHER_INVALID_STATE, "%s: no handler is running (the invocation is %s)", call,
-                    kStates[state_]);
+  return usage(TETHER_INVALID_STATE, "%s: no handler is running (the invocation is %s)", call,
+               kStates[state_]);
 }
 
 Status Invocation::queue_result(uint16_t type) {
   Status status = session_->send(type, result_.data(), result_.size());
   if (status == TETHER_WOULD_BLOCK) {
     blocked_ = true;
-    return error_.set(status, "outbound budget full: retry after a WRITABLE event");
+    return usage(status, "outbound budget full: retry after a WRITABLE event");
   }
   result_.shrink();  // a large result must not stay allocated twice
   if (status != TETHER_OK) {
@@ -198,15 +211,15 @@ Status Invocation::queue_result(uint16_t type) {
     return error_.set(status, "the result could not be queued: %s", session_->error().message());
   }
   state_ = type == TETHER_MSG_ERROR ? TETHER_INVOCATION_DONE : TETHER_INVOCATION_ENDING;
-  error_.clear();
   return TETHER_OK;
 }
 
 Status Invocation::complete(const uint8_t *value, size_t length) {
+  last_ = &error_;
   Status status = check_result("complete");
   if (status != TETHER_OK) return status;
   if (value == nullptr && length != 0) {
-    return error_.set(TETHER_INVALID_ARGUMENT, "complete: value is NULL with length %zu", length);
+    return usage(TETHER_INVALID_ARGUMENT, "complete: value is NULL with length %zu", length);
   }
   size_t size = output_value_size(length);
   if (size > output_limit_) {
@@ -217,7 +230,7 @@ Status Invocation::complete(const uint8_t *value, size_t length) {
     result_.clear();
     status = encode_output_failure(result_, kPayloadTooLarge, text, static_cast<size_t>(n));
     if (status == TETHER_OK) status = queue_result(TETHER_MSG_OUTPUT_COMMAND);
-    return status == TETHER_OK ? error_.set(TETHER_MESSAGE_TOO_LARGE, "%s", text) : status;
+    return status == TETHER_OK ? usage(TETHER_MESSAGE_TOO_LARGE, "%s", text) : status;
   }
   result_.clear();
   status = encode_output_value(result_, value, length);
@@ -230,20 +243,21 @@ Status Invocation::complete(const uint8_t *value, size_t length) {
 Status Invocation::check_message(const char *call, const char *message, size_t length,
                                  size_t size) {
   if (message == nullptr && length != 0) {
-    return error_.set(TETHER_INVALID_ARGUMENT, "%s: message is NULL with length %zu", call, length);
+    return usage(TETHER_INVALID_ARGUMENT, "%s: message is NULL with length %zu", call, length);
   }
   if (!valid_utf8(message, length)) {
-    return error_.set(TETHER_INVALID_ARGUMENT, "%s: message is not valid UTF-8", call);
+    return usage(TETHER_INVALID_ARGUMENT, "%s: message is not valid UTF-8", call);
   }
   if (size > output_limit_) {
-    return error_.set(TETHER_MESSAGE_TOO_LARGE,
-                      "%s: a message of %zu bytes exceeds the message size limit of %llu bytes",
-                      call, size, static_cast<unsigned long long>(output_limit_));
+    return usage(TETHER_MESSAGE_TOO_LARGE,
+                 "%s: a message of %zu bytes exceeds the message size limit of %llu bytes", call,
+                 size, static_cast<unsigned long long>(output_limit_));
   }
   return TETHER_OK;
 }
 
 Status Invocation::fail_terminal(uint32_t code, const char *message, size_t length) {
+  last_ = &error_;
   Status status = check_result("fail_terminal");
   if (status == TETHER_OK) {
     status = check_message("fail_terminal", message, length, output_failure_size(code, length));
@@ -256,6 +270,7 @@ Status Invocation::fail_terminal(uint32_t code, const char *message, size_t leng
 }
 
 Status Invocation::fail_retryable(uint32_t code, const char *message, size_t length) {
+  last_ = &error_;
   Status status = check_result("fail_retryable");
   if (status == TETHER_OK) {
     status = check_message("fail_retryable", message, length, output_failure_size(code, length));

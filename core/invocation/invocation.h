@@ -37,7 +37,8 @@ class Invocation {
   //   DONE      the stream's last message (End or Error) is queued; once the pending
   //             output is taken the transport ends the response.
   // TETHER_EMPTY: nothing to do until more input (or, while the handler runs, never
-  // anything but Pings). After DONE: TETHER_CLOSED. A malformed or unexpected message
+  // anything but Pings). TETHER_WOULD_BLOCK: a Pong does not fit until the transport
+  // takes output; call again after. After DONE: TETHER_CLOSED. A malformed or unexpected message
   // returns its own status; an ErrorMessage naming it is queued and DONE follows.
   Status poll(tether_invocation_event *event);
 
@@ -62,7 +63,8 @@ class Invocation {
 
   tether_invocation_state state() const { return state_; }
   void session_stats(tether_session_stats *out) const;
-  const ErrorSlot &error() const { return error_; }
+  // The last failure: a misuse or refusal of a call, or else the stream's first fatal error.
+  const ErrorSlot &error() const { return *last_; }
   const Allocator &allocator() const { return allocator_; }
 
   ~Invocation();
@@ -75,6 +77,9 @@ class Invocation {
   // Queues ErrorMessage{code, text}, moves to DONE, records status with the text.
   Status refuse(uint32_t code, Status status, const char *format, ...)
       __attribute__((format(printf, 4, 5)));
+  // A non-fatal failure of one call (misuse, WOULD_BLOCK, too large): kept apart from
+  // error_, whose first fatal status sticks.
+  Status usage(Status status, const char *format, ...) __attribute__((format(printf, 3, 4)));
   Status check_result(const char *call);
   Status check_message(const char *call, const char *message, size_t length, size_t size);
   Status queue_result(uint16_t type);  // sends result_; WOULD_BLOCK keeps it for a retry
@@ -91,7 +96,9 @@ class Invocation {
   ByteBuffer headers_;  // the tether_invocation_header array
   ByteBuffer result_;   // the encoded result while it is being queued
   tether_invocation_input input_{};
-  ErrorSlot error_;
+  ErrorSlot error_;  // the stream's errors
+  ErrorSlot usage_;
+  const ErrorSlot *last_ = &error_;
 };
 
 }  // namespace tether
