@@ -615,11 +615,14 @@ void Server::Impl::dispatch(Stream &s) {
       if (s.reply_held) {
         // MESSAGE_TOO_LARGE still completes the invocation (a 413 Failure is queued).
         if (apply_reply(s) != TETHER_WOULD_BLOCK) s.reply_held = false;
-        s.wants_writable.store(s.reply_held);
       }
       status = s.invocation->poll(&event);
+      // Set under the lock, so the I/O thread's next output read sees it and
+      // reschedules this stream once output drained.
+      s.wants_writable.store(s.reply_held || status == TETHER_WOULD_BLOCK);
     }
-    if (status == TETHER_EMPTY || status == TETHER_CLOSED) break;
+    // WOULD_BLOCK: a Pong waits for the peer to take output (it stays first).
+    if (status == TETHER_EMPTY || status == TETHER_CLOSED || status == TETHER_WOULD_BLOCK) break;
     if (status != TETHER_OK) continue;  // an ErrorMessage naming it is queued; DONE follows
     if (event.kind == TETHER_INVOCATION_EVENT_RUN) {
       // input() stays valid and unchanged until a result is accepted.

@@ -1,7 +1,9 @@
 // Bad requests get a clear HTTP status or an Error frame naming the problem; a peer
 // that stops reading costs bounded memory; the server keeps serving throughout.
+#include "common/byte_buffer.h"
 #include "frame/header.h"
 #include "h2_harness.h"
+#include "prober/ping_codec.h"
 
 namespace tether_test {
 namespace {
@@ -173,6 +175,50 @@ TEST(H2BadInput, InputBeyondTheInboundBudgetWaitsForTheDispatchLoop) {
   // Output + End: the invocation got its input, whatever followed it.
   ASSERT_EQ(frames[0].type, TETHER_MSG_OUTPUT_COMMAND) << frames[0].payload;
   EXPECT_EQ(output_value(frames[0]).size(), value.size());
+}
+
+}  // namespace
+}  // namespace tether_test
+
+namespace tether_test {
+namespace {
+
+// A runtime that keeps sending Pings but stops reading: the Pongs stop at a bounded
+// level of queued output (the session says WOULD_BLOCK and the dispatch thread
+// waits for the peer instead of spinning or queueing more), and the server serves on.
+TEST(H2BadInput, PingsFromAPeerThatStopsReadingQueueBoundedPongs) {
+  tether_session_options session;
+  tether_session_options_init(&session);
+  session.outbound_high_watermark = 4096;
+  session.outbound_low_watermark = 1024;
+  tether_endpoint_options options;
+  tether_endpoint_options_init(&options);
+  options.session = &session;
+  Endpoint endpoint(&options);
+  tether::h2::ClientOptions small;
+  small.stream_window = 65535;
+  Conn conn(endpoint.port(), small);
+  int32_t id = conn.post("/invoke/Echo/echo", kV8, tether::h2::start_frame("p", "p", 1), false);
+  conn.client->pause(id);
+  std::string pings;
+  for (int i = 0; i < 20000; ++i) {
+    tether::ByteBuffer out{tether::Allocator()};
+    std::string nonce = "nonce-" + std::to_string(i);
+    tether::append_ping_frame(out, reinterpret_cast<const uint8_t *>(nonce.data()), nonce.size());
+    pings.append(reinterpret_cast<const char *>(out.data()), out.size());
+  }
+  conn.send(id, pings);  // ~600 KB of Pings; ~600 KB of Pongs if nothing pushed back
+  // The response window fills (64 KiB), then the session's output stops growing.
+  ASSERT_TRUE(conn.run_until([&] { return conn.responses[id].body.size() >= 65535; }));
+  Conn other(endpoint.port());
+  for (int i = 0; i < 20; ++i) still_serving(other);  // time for the Pings to be read
+  still_serving(conn);
+  tether_endpoint_stats stats = endpoint.stats();
+  EXPECT_GT(stats.peak_session_outbound, 4096u);  // the Pongs did pile up...
+  EXPECT_LE(stats.peak_session_outbound, 4096u + (64u << 10) + 1024u);  // ...to a bound
+  EXPECT_LE(conn.responses[id].body.size(), 65535u);
+  conn.client->cancel(id);
+  ASSERT_TRUE(conn.wait_closed(id));
 }
 
 }  // namespace

@@ -85,5 +85,28 @@ TEST(H2Ping, BlockedDispatchLoopDelaysPongsButNotHttp2Pings) {
   EXPECT_LT(conn.ping_acks_ns[0], pong_at);
 }
 
+// With two dispatch threads a blocked handler holds only its own thread: Pings on
+// other streams are answered by the other one, before the block ends.
+TEST(H2Ping, ASecondDispatchThreadAnswersWhileOneIsBlocked) {
+  tether_endpoint_options options;
+  tether_endpoint_options_init(&options);
+  options.dispatch_threads = 2;
+  Endpoint endpoint(&options);
+  Conn conn(endpoint.port());
+  int32_t probe =
+      conn.post("/invoke/Echo/echo", kV8, tether::h2::start_frame("p", "probe", 1), false);
+  int32_t block = conn.invoke("block", "300");
+  ASSERT_EQ(conn.client->run(0), TETHER_OK);
+  conn.send(probe, ping_frame("free thread"));
+  uint64_t pong_at = 0;
+  ASSERT_TRUE(conn.run_until([&] {
+    if (pong_at == 0 && pongs(conn.responses[probe]).size() == 1) {
+      pong_at = tether::h2::monotonic_ns();
+    }
+    return pong_at != 0 && conn.responses[block].closed;
+  }));
+  EXPECT_LT(pong_at, conn.responses[block].closed_ns);
+}
+
 }  // namespace
 }  // namespace tether_test
