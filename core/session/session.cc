@@ -186,8 +186,19 @@ Status Session::feed(const uint8_t *data, size_t length, size_t *consumed) {
         status = take_payload(step);
         break;
       default:
-        error_.set(reader_.error().status(), "%s", reader_.error().message());
-        status = fail(reader_.error().status());
+        status = reader_.error().status();
+        if (status == TETHER_FRAME_TOO_LARGE && options_.protocol_version < kMinVersionV8) {
+          // The frame limit below V8 is the message limit: say so.
+          error_.set(status,
+                     "a %s message of %u bytes is over max_message_size %llu (V%u: no "
+                     "chunking)",
+                     type_name(reader_.header().type), reader_.header().length,
+                     static_cast<unsigned long long>(options_.max_message_size),
+                     options_.protocol_version);
+        } else {
+          error_.set(status, "%s", reader_.error().message());
+        }
+        status = fail(status);
         break;
     }
     if (status == TETHER_OK && used == length && step.event == FrameReader::Event::kPayload &&

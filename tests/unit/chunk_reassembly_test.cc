@@ -202,6 +202,17 @@ TEST(ChunkReassembly, ContinuedBelowV8IsBadFlags) {
   EXPECT_NE(std::string(h->error().message()).find("V8"), std::string::npos);
 }
 
+TEST(ChunkReassembly, BelowV8AFrameOverTheMessageLimitNamesThatLimit) {
+  tether_session_options o = small_limits(16, 100);
+  o.protocol_version = 6;
+  Harness h(o);
+  ASSERT_EQ(h.feed(message_frame(kInput, std::string(100, 'x'))), TETHER_OK);  // > frame, = limit
+  EXPECT_EQ(h.feed(tether_test::header_only(kInput, 0, 101)), TETHER_FRAME_TOO_LARGE);
+  EXPECT_NE(std::string(h->error().message()).find("101 bytes is over max_message_size 100"),
+            std::string::npos)
+      << h->error().message();
+}
+
 TEST(ChunkReassembly, InputEndingInsideAChunkedMessageIsTruncated) {
   Harness h;
   ASSERT_EQ(h.feed(chunk(kInput, "abc", true)), TETHER_OK);
