@@ -100,5 +100,5 @@ printf '%-16s %12s %10s %10s %10s\n' ts-sdk "$S_RPS" "$S_P50" "$S_P90" "$S_P99"
 awk -v t="$T_RPS" -v s="$S_RPS" -v tp="$T_P50" -v sp="$S_P50" 'BEGIN {
   ratio = t / s
   printf "ratio tether/ts-sdk: %.2fx requests/s, %.2fx lower p50 latency (target >= 3x: %s)\n",
-    ratio, sp / (tp > 0 ? tp : 1), ratio >= 3 ? "met" : "NOT met"
+    ratio, sp / (tp > 0 ? tp : 1), (ratio >= 3 ? "met" : "NOT met")
 }'
