@@ -130,13 +130,16 @@ class Stream:
         self.receive = receive
         self.send = send
         self.write_lock = asyncio.Lock()
-        self.wake = asyncio.Event()  # a result is ready, writable again, or done
-        self.result: tuple | None = None  # ("complete", bytes) | ("terminal", code, msg) | ...
+        self.wake = asyncio.Event()  # settling began, or the stream is done
+        self.result: tuple | None = None  # a result the invocation refused with WouldBlock
+        self.settling = False  # a result went out; input read meanwhile is fed before End
         self.done = False
 
     def dispatch(self) -> None:
-        """The dispatch step: polls until there is nothing more to do right now."""
-        while not self.done:
+        """The dispatch step: polls until there is nothing to do right now. It pauses
+        once a result is handed over, so that Pings which reached the socket while the
+        handler held the loop are fed and answered before End (PROTOCOL.md)."""
+        while not self.done and not self.settling:
             try:
                 event = self.invocation.poll()
             except tether.TetherError as e:  # malformed input: an Error is queued, DONE follows
@@ -146,9 +149,9 @@ class Stream:
                 return
             if event == tether.InvocationEvent.RUN:
                 self.result = self.run_handler(self.invocation.input()["value"])
-                self.wake.set()
-            elif event == tether.InvocationEvent.WRITABLE:
-                self.wake.set()
+                self.deliver()
+            elif event == tether.InvocationEvent.WRITABLE and self.result is not None:
+                self.deliver()
             elif event == tether.InvocationEvent.DONE:
                 self.done = True
                 self.wake.set()
@@ -172,17 +175,29 @@ class Stream:
                 self.invocation.fail_terminal(*args)
             else:
                 self.invocation.fail_retryable(*args)
-            self.result = None
         except tether.WouldBlock:
-            return  # WRITABLE will wake us once the output has drained
+            return  # WRITABLE comes once the output has drained
         except tether.MessageTooLarge as e:  # a terminal Failure 413 went out instead
             log.warning("output refused: %s", e)
-            self.result = None
+        self.result = None
+        self.settling = True
+        self.wake.set()
 
-    async def flush(self) -> None:
+    async def flush(self) -> bool:
+        wrote = False
         async with self.write_lock:
             while out := self.invocation.take_output(limit=OUTPUT_PIECE):
                 await self.send({"type": "http.response.body", "body": out, "more_body": True})
+                wrote = True
+        return wrote
+
+    async def pump(self) -> None:
+        """Dispatches and writes until neither has anything left to do (writing can
+        let End or a refused result go out)."""
+        while True:
+            self.dispatch()
+            if not await self.flush():
+                return
 
     async def read(self) -> None:
         while True:
@@ -200,17 +215,21 @@ class Stream:
                     break
                 data = data[taken:]
                 if data:  # inbound budget full: dispatch to make room, then go on
-                    self.dispatch()
-                    await self.flush()
+                    await self.pump()
+                    if self.settling:
+                        await self.settled()
             if not message.get("more_body", False):
                 try:
                     self.invocation.finish_input()
                 except tether.TetherError as e:
                     log.warning("input ended badly: %s: %s", type(e).__name__, e)
-            self.dispatch()
-            await self.flush()
+            await self.pump()
             if not message.get("more_body", False):
                 return
+
+    async def settled(self) -> None:
+        while self.settling and not self.done:
+            await asyncio.sleep(0)
 
     async def run(self) -> None:
         reader = asyncio.create_task(self.read())
@@ -218,16 +237,13 @@ class Stream:
             while not self.done:
                 await self.wake.wait()
                 self.wake.clear()
-                if self.result is not None:
-                    # Pings that came in while the handler held the loop are read and
-                    # answered before End goes out (PROTOCOL.md: answered before End).
+                if self.settling:
+                    # A few loop turns: bytes that arrived while the handler ran are
+                    # read by hypercorn and fed by read() before End is queued.
                     for _ in range(SETTLE_STEPS):
                         await asyncio.sleep(0)
-                    self.dispatch()
-                    self.deliver()
-                self.dispatch()
-                await self.flush()
-            await self.flush()
+                    self.settling = False
+                await self.pump()
         finally:
             reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)

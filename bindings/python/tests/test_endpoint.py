@@ -111,7 +111,8 @@ def test_a_ping_during_block_is_answered_with_its_nonce(port):
     out = frames(bytes(response.body))
     pongs = [f[2] for f in out if f[0] == tether.MSG_PONG]
     assert pongs == [wire.field_bytes(1, b"while-blocked")]
-    assert [f[0] for f in out][-1] == tether.MSG_END
+    # the Ping came after the message: answered after it was handled, before End
+    assert [f[0] for f in out] == [tether.MSG_OUTPUT_COMMAND, tether.MSG_PONG, tether.MSG_END]
 
 
 def test_1000_concurrent_streams_each_pinged_on_one_connection(port):
