@@ -1,3 +1,5 @@
+// The I/O thread: epoll over the listener, the wakeup eventfd and the connections;
+// nghttp2 server sessions; feeding invocations and taking their output.
 #include "h2/server.h"
 
 #include <nghttp2/nghttp2.h>
@@ -9,31 +11,19 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
-#include <mutex>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "h2/net.h"
-#include "h2/routing.h"
-#include "invocation/invocation.h"
+#include "h2/server_impl.h"
 
 namespace tether::h2 {
 namespace {
 
 constexpr uint64_t kListenTag = 0;
 constexpr uint64_t kWakeTag = 1;
-constexpr uint64_t kFirstConnectionTag = 2;
-
-void raise_to(std::atomic<uint64_t> &peak, uint64_t value) {
-  uint64_t seen = peak.load(std::memory_order_relaxed);
-  while (value > seen && !peak.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
-  }
-}
 
 nghttp2_nv header(const char *name, const std::string &value) {
   return nghttp2_nv{reinterpret_cast<uint8_t *>(const_cast<char *>(name)),
@@ -51,103 +41,6 @@ tether_session_options ServerOptions::default_session_options() {
   o.max_message_size = TETHER_DEFAULT_MAX_MESSAGE_SIZE;
   return o;
 }
-
-struct Connection;
-
-// One request. The I/O thread owns the fields marked io; the invocation is shared
-// with the dispatch threads under mu, held only for the length of one call on it.
-struct Stream : std::enable_shared_from_this<Stream> {
-  enum Schedule { kIdle, kQueued, kRunning, kRunningDirty };
-
-  int32_t id = 0;
-  Connection *connection = nullptr;  // io; valid while !closed
-  Request request;                   // io, until routed
-  Route route;                       // set once by io before any dispatch
-  std::string body;                  // a static response (manifest, refusal)
-  size_t body_sent = 0;
-
-  std::mutex mu;
-  Invocation *invocation = nullptr;
-
-  std::string held_in;  // io: request bytes the session did not accept yet
-  bool input_ended = false;
-  bool input_finished = false;
-  bool closed = false;
-
-  Reply reply;  // dispatch (one thread at a time): a result waiting for room
-  bool reply_held = false;
-  std::atomic<bool> wants_writable{false};
-
-  Schedule schedule = kIdle;  // under Impl::dispatch_mu
-
-  ~Stream() { Invocation::destroy(invocation); }
-};
-
-struct Connection {
-  uint64_t tag = 0;
-  int fd = -1;
-  nghttp2_session *h2 = nullptr;
-  Server::Impl *server = nullptr;
-  std::string unsent;  // bytes from nghttp2 the socket has not taken yet
-  size_t unsent_offset = 0;
-  bool polling_out = false;
-  std::unordered_map<int32_t, std::shared_ptr<Stream>> streams;
-};
-
-struct Server::Impl {
-  ServerOptions options;
-  Registry registry;
-  int listen_fd = -1;
-  int epoll_fd = -1;
-  int wake_fd = -1;
-  uint16_t port = 0;
-  std::atomic<bool> stopping{false};
-  bool stopped = false;
-
-  std::thread io_thread;
-  std::vector<std::thread> dispatchers;
-
-  // io
-  std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections;
-  uint64_t next_tag = kFirstConnectionTag;
-  nghttp2_session_callbacks *callbacks = nullptr;
-  nghttp2_option *h2_option = nullptr;
-
-  std::mutex dispatch_mu;
-  std::condition_variable dispatch_cv;
-  std::deque<std::shared_ptr<Stream>> dispatch_queue;
-
-  std::mutex wake_mu;
-  std::vector<std::shared_ptr<Stream>> wake_list;  // streams the I/O thread should revisit
-
-  std::atomic<uint64_t> connections_total{0}, streams_total{0}, invocations_total{0},
-      refused_total{0}, open_invocations{0}, peak_outbound{0}, peak_held{0}, peak_unsent{0};
-
-  ~Impl();
-  bool init(std::string *error);
-  void io_loop();
-  void dispatch_loop();
-
-  // io thread
-  void accept_all();
-  void close_connection(Connection &c);
-  bool on_readable(Connection &c);
-  bool flush(Connection &c);
-  void watch_output(Connection &c, bool on);
-  void drain_wake_list();
-  void start_stream(Connection &c, Stream &s);
-  void feed(Stream &s, const uint8_t *data, size_t length);
-  size_t feed_some(Stream &s, const uint8_t *data, size_t length);
-  void retry_input(Stream &s);
-
-  // any thread
-  void schedule(Stream &s);
-  void wake_io(Stream &s);
-
-  // dispatch thread
-  void dispatch(Stream &s);
-  Status apply_reply(Stream &s);  // under s.mu
-};
 
 namespace {
 
@@ -512,35 +405,6 @@ void Server::Impl::retry_input(Stream &s) {
   }
 }
 
-void Server::Impl::schedule(Stream &s) {
-  std::lock_guard<std::mutex> lock(dispatch_mu);
-  switch (s.schedule) {
-    case Stream::kIdle:
-      s.schedule = Stream::kQueued;
-      dispatch_queue.push_back(s.shared_from_this());
-      dispatch_cv.notify_one();
-      break;
-    case Stream::kRunning:
-      s.schedule = Stream::kRunningDirty;
-      break;
-    default:
-      break;
-  }
-}
-
-void Server::Impl::wake_io(Stream &s) {
-  bool first;
-  {
-    std::lock_guard<std::mutex> lock(wake_mu);
-    first = wake_list.empty();
-    wake_list.push_back(s.shared_from_this());
-  }
-  if (first) {
-    uint64_t one = 1;
-    [[maybe_unused]] ssize_t n = write(wake_fd, &one, sizeof one);
-  }
-}
-
 void Server::Impl::drain_wake_list() {
   uint64_t count;
   [[maybe_unused]] ssize_t n = read(wake_fd, &count, sizeof count);
@@ -583,74 +447,6 @@ void Server::Impl::io_loop() {
       if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) alive = on_readable(c);
       if (alive) alive = flush(c);
       if (!alive) close_connection(c);
-    }
-  }
-}
-
-Status Server::Impl::apply_reply(Stream &s) {
-  const Reply &r = s.reply;
-  const std::string &b = r.bytes();
-  switch (r.kind()) {
-    case Reply::Kind::kValue:
-      return s.invocation->complete(reinterpret_cast<const uint8_t *>(b.data()), b.size());
-    case Reply::Kind::kFailure:
-      return s.invocation->fail_terminal(r.code(), b.data(), b.size());
-    case Reply::Kind::kError:
-      return s.invocation->fail_retryable(r.code(), b.data(), b.size());
-    case Reply::Kind::kNone:
-      break;
-  }
-  static constexpr char kNoResult[] = "the handler returned without a result";
-  return s.invocation->fail_retryable(500, kNoResult, sizeof kNoResult - 1);
-}
-
-// Polls one invocation until it has nothing to do. The stream lock is held for each
-// call on the invocation only, never while the handler runs.
-void Server::Impl::dispatch(Stream &s) {
-  for (;;) {
-    tether_invocation_event event{};
-    Status status;
-    {
-      std::lock_guard<std::mutex> lock(s.mu);
-      if (s.reply_held) {
-        // MESSAGE_TOO_LARGE still completes the invocation (a 413 Failure is queued).
-        if (apply_reply(s) != TETHER_WOULD_BLOCK) s.reply_held = false;
-      }
-      status = s.invocation->poll(&event);
-      // Set under the lock, so the I/O thread's next output read sees it and
-      // reschedules this stream once output drained.
-      s.wants_writable.store(s.reply_held || status == TETHER_WOULD_BLOCK);
-    }
-    // WOULD_BLOCK: a Pong waits for the peer to take output (it stays first).
-    if (status == TETHER_EMPTY || status == TETHER_CLOSED || status == TETHER_WOULD_BLOCK) break;
-    if (status != TETHER_OK) continue;  // an ErrorMessage naming it is queued; DONE follows
-    if (event.kind == TETHER_INVOCATION_EVENT_RUN) {
-      // input() stays valid and unchanged until a result is accepted.
-      const Handler &handler = *s.route.handler;
-      s.reply = Reply();
-      handler.fn(s.invocation->input(), s.reply, handler.user_data);
-      s.reply_held = true;
-    }
-  }
-  wake_io(s);
-}
-
-void Server::Impl::dispatch_loop() {
-  std::unique_lock<std::mutex> lock(dispatch_mu);
-  for (;;) {
-    dispatch_cv.wait(lock, [&] { return stopping.load() || !dispatch_queue.empty(); });
-    if (stopping.load()) return;
-    std::shared_ptr<Stream> s = std::move(dispatch_queue.front());
-    dispatch_queue.pop_front();
-    s->schedule = Stream::kRunning;
-    lock.unlock();
-    dispatch(*s);
-    lock.lock();
-    if (s->schedule == Stream::kRunningDirty) {
-      s->schedule = Stream::kQueued;
-      dispatch_queue.push_back(std::move(s));
-    } else {
-      s->schedule = Stream::kIdle;
     }
   }
 }

@@ -1,0 +1,107 @@
+// The dispatch threads: poll invocations, run handlers, apply their replies, and
+// wake the I/O thread when output is pending. A stream is dispatched by one thread
+// at a time (its schedule state), and its lock is never held while a handler runs.
+#include <unistd.h>
+
+#include "h2/server_impl.h"
+
+namespace tether::h2 {
+
+void Server::Impl::schedule(Stream &s) {
+  std::lock_guard<std::mutex> lock(dispatch_mu);
+  switch (s.schedule) {
+    case Stream::kIdle:
+      s.schedule = Stream::kQueued;
+      dispatch_queue.push_back(s.shared_from_this());
+      dispatch_cv.notify_one();
+      break;
+    case Stream::kRunning:
+      s.schedule = Stream::kRunningDirty;
+      break;
+    default:
+      break;
+  }
+}
+
+void Server::Impl::wake_io(Stream &s) {
+  bool first;
+  {
+    std::lock_guard<std::mutex> lock(wake_mu);
+    first = wake_list.empty();
+    wake_list.push_back(s.shared_from_this());
+  }
+  if (first) {
+    uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = write(wake_fd, &one, sizeof one);
+  }
+}
+
+Status Server::Impl::apply_reply(Stream &s) {
+  const Reply &r = s.reply;
+  const std::string &b = r.bytes();
+  switch (r.kind()) {
+    case Reply::Kind::kValue:
+      return s.invocation->complete(reinterpret_cast<const uint8_t *>(b.data()), b.size());
+    case Reply::Kind::kFailure:
+      return s.invocation->fail_terminal(r.code(), b.data(), b.size());
+    case Reply::Kind::kError:
+      return s.invocation->fail_retryable(r.code(), b.data(), b.size());
+    case Reply::Kind::kNone:
+      break;
+  }
+  static constexpr char kNoResult[] = "the handler returned without a result";
+  return s.invocation->fail_retryable(500, kNoResult, sizeof kNoResult - 1);
+}
+
+// Polls one invocation until it has nothing to do. The stream lock is held for each
+// call on the invocation only, never while the handler runs.
+void Server::Impl::dispatch(Stream &s) {
+  for (;;) {
+    tether_invocation_event event{};
+    Status status;
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      if (s.reply_held) {
+        // MESSAGE_TOO_LARGE still completes the invocation (a 413 Failure is queued).
+        if (apply_reply(s) != TETHER_WOULD_BLOCK) s.reply_held = false;
+      }
+      status = s.invocation->poll(&event);
+      // Set under the lock, so the I/O thread's next output read sees it and
+      // reschedules this stream once output drained.
+      s.wants_writable.store(s.reply_held || status == TETHER_WOULD_BLOCK);
+    }
+    // WOULD_BLOCK: a Pong waits for the peer to take output (it stays first).
+    if (status == TETHER_EMPTY || status == TETHER_CLOSED || status == TETHER_WOULD_BLOCK) break;
+    if (status != TETHER_OK) continue;  // an ErrorMessage naming it is queued; DONE follows
+    if (event.kind == TETHER_INVOCATION_EVENT_RUN) {
+      // input() stays valid and unchanged until a result is accepted.
+      const Handler &handler = *s.route.handler;
+      s.reply = Reply();
+      handler.fn(s.invocation->input(), s.reply, handler.user_data);
+      s.reply_held = true;
+    }
+  }
+  wake_io(s);
+}
+
+void Server::Impl::dispatch_loop() {
+  std::unique_lock<std::mutex> lock(dispatch_mu);
+  for (;;) {
+    dispatch_cv.wait(lock, [&] { return stopping.load() || !dispatch_queue.empty(); });
+    if (stopping.load()) return;
+    std::shared_ptr<Stream> s = std::move(dispatch_queue.front());
+    dispatch_queue.pop_front();
+    s->schedule = Stream::kRunning;
+    lock.unlock();
+    dispatch(*s);
+    lock.lock();
+    if (s->schedule == Stream::kRunningDirty) {
+      s->schedule = Stream::kQueued;
+      dispatch_queue.push_back(std::move(s));
+    } else {
+      s->schedule = Stream::kIdle;
+    }
+  }
+}
+
+}  // namespace tether::h2

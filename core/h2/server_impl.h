@@ -1,0 +1,129 @@
+// The server's shared state, for its two halves: the I/O thread (server.cc: epoll,
+// sockets, nghttp2) and the dispatch threads (server_dispatch.cc).
+#pragma once
+
+#include <nghttp2/nghttp2.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "h2/routing.h"
+#include "h2/server.h"
+#include "invocation/invocation.h"
+
+namespace tether::h2 {
+
+inline constexpr uint64_t kFirstConnectionTag = 2;  // epoll tags 0, 1: listener, wakeup
+
+inline void raise_to(std::atomic<uint64_t> &peak, uint64_t value) {
+  uint64_t seen = peak.load(std::memory_order_relaxed);
+  while (value > seen && !peak.compare_exchange_weak(seen, value, std::memory_order_relaxed)) {
+  }
+}
+
+struct Connection;
+
+// One request. The I/O thread owns the fields marked io; the invocation is shared
+// with the dispatch threads under mu, held only for the length of one call on it.
+struct Stream : std::enable_shared_from_this<Stream> {
+  enum Schedule { kIdle, kQueued, kRunning, kRunningDirty };
+
+  int32_t id = 0;
+  Connection *connection = nullptr;  // io; valid while !closed
+  Request request;                   // io, until routed
+  Route route;                       // set once by io before any dispatch
+  std::string body;                  // a static response (manifest, refusal)
+  size_t body_sent = 0;
+
+  std::mutex mu;
+  Invocation *invocation = nullptr;
+
+  std::string held_in;  // io: request bytes the session did not accept yet
+  bool input_ended = false;
+  bool input_finished = false;
+  bool closed = false;
+
+  Reply reply;  // dispatch (one thread at a time): a result waiting for room
+  bool reply_held = false;
+  std::atomic<bool> wants_writable{false};
+
+  Schedule schedule = kIdle;  // under Impl::dispatch_mu
+
+  ~Stream() { Invocation::destroy(invocation); }
+};
+
+struct Connection {
+  uint64_t tag = 0;
+  int fd = -1;
+  nghttp2_session *h2 = nullptr;
+  Server::Impl *server = nullptr;
+  std::string unsent;  // bytes from nghttp2 the socket has not taken yet
+  size_t unsent_offset = 0;
+  bool polling_out = false;
+  std::unordered_map<int32_t, std::shared_ptr<Stream>> streams;
+};
+
+struct Server::Impl {
+  ServerOptions options;
+  Registry registry;
+  int listen_fd = -1;
+  int epoll_fd = -1;
+  int wake_fd = -1;
+  uint16_t port = 0;
+  std::atomic<bool> stopping{false};
+  bool stopped = false;
+
+  std::thread io_thread;
+  std::vector<std::thread> dispatchers;
+
+  // io
+  std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections;
+  uint64_t next_tag = kFirstConnectionTag;
+  nghttp2_session_callbacks *callbacks = nullptr;
+  nghttp2_option *h2_option = nullptr;
+
+  std::mutex dispatch_mu;
+  std::condition_variable dispatch_cv;
+  std::deque<std::shared_ptr<Stream>> dispatch_queue;
+
+  std::mutex wake_mu;
+  std::vector<std::shared_ptr<Stream>> wake_list;  // streams the I/O thread should revisit
+
+  std::atomic<uint64_t> connections_total{0}, streams_total{0}, invocations_total{0},
+      refused_total{0}, open_invocations{0}, peak_outbound{0}, peak_held{0}, peak_unsent{0};
+
+  ~Impl();
+  bool init(std::string *error);
+  void io_loop();
+  void dispatch_loop();
+
+  // io thread
+  void accept_all();
+  void close_connection(Connection &c);
+  bool on_readable(Connection &c);
+  bool flush(Connection &c);
+  void watch_output(Connection &c, bool on);
+  void drain_wake_list();
+  void start_stream(Connection &c, Stream &s);
+  void feed(Stream &s, const uint8_t *data, size_t length);
+  size_t feed_some(Stream &s, const uint8_t *data, size_t length);
+  void retry_input(Stream &s);
+
+  // any thread
+  void schedule(Stream &s);
+  void wake_io(Stream &s);
+
+  // dispatch thread
+  void dispatch(Stream &s);
+  Status apply_reply(Stream &s);  // under s.mu
+};
+
+}  // namespace tether::h2
