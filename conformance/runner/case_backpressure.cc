@@ -77,7 +77,8 @@ Result run_backpressure(const Options &o) {
               return c->stream(id).closed;
             },
             kTimeoutMs)) {
-      return fail(strf("stream %d did not end after reading resumed: %s", id, c->error().c_str()));
+      return fail(strf("stream %d did not end after reading resumed: %s %s", id,
+                       progress(c->stream(id)).c_str(), c->error().c_str()));
     }
     std::string output, why;
     if (!output_of(c->stream(id), &output, &why))

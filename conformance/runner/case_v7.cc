@@ -14,7 +14,9 @@ Result run_v7(const Options &o) {
   int32_t id = c->call("echo", content, 7);
   if (id < 0) return fail(c->error());
   if (!c->ping(id).empty()) return fail("the runner sent a Ping on V7");
-  if (!c->wait_closed({id}, 30000)) return fail("the call did not end: " + c->error());
+  if (!c->wait_closed({id}, 30000)) {
+    return fail("the call did not end: " + progress(c->stream(id)) + " " + c->error());
+  }
   Stream &s = c->stream(id);
   std::string output, why;
   if (!output_of(s, &output, &why)) return fail("V7: " + why);

@@ -21,7 +21,9 @@ uint64_t rtt_of(const Stream &s, const std::string &nonce) {
 // Sends Input(value) on an open probe stream, ends it and waits for its outcome.
 bool finish_call(Connection &c, int32_t id, const std::string &value, std::string *why) {
   if (!c.send(id, h2::input_frame(value)) || !c.end(id)) return *why = c.error(), false;
-  if (!c.wait_closed({id}, kTimeoutMs)) return *why = "the call did not end: " + c.error(), false;
+  if (!c.wait_closed({id}, kTimeoutMs)) {
+    return *why = "the call did not end: " + progress(c.stream(id)) + " " + c.error(), false;
+  }
   std::string output;
   if (!output_of(c.stream(id), &output, why)) return false;
   if (output != value) return *why = "the output is not the input", false;
@@ -123,7 +125,9 @@ Result run_order(const Options &o) {
   if (id < 0 || !c->send(id, h2::input_frame(std::to_string(t)))) return fail(c->error());
   std::string nonce = c->ping(id);
   if (nonce.empty() || !c->end(id)) return fail(c->error());
-  if (!c->wait_closed({id}, kTimeoutMs + t)) return fail("the call did not end: " + c->error());
+  if (!c->wait_closed({id}, kTimeoutMs + t)) {
+    return fail("the call did not end: " + progress(c->stream(id)) + " " + c->error());
+  }
   Stream &s = c->stream(id);
   std::string output, why;
   if (!output_of(s, &output, &why)) return fail(why);

@@ -34,7 +34,9 @@ Result chunked_echo(const Options &o, uint64_t size) {
     return fail(strf("after %zu of %zu chunks: %s %s", sent.chunks_sent, input.count(),
                      sent.stopped.c_str(), error_of(s).c_str()));
   }
-  if (!c->end(id) || !c->wait_closed({id}, kTimeoutMs)) return fail("the call did not end");
+  if (!c->end(id) || !c->wait_closed({id}, kTimeoutMs)) {
+    return fail("the call did not end: " + progress(s) + " " + c->error());
+  }
   double seconds = double(h2::monotonic_ns() - t0) / 1e9;
   std::string output, why;
   if (!output_of(s, &output, &why)) return fail(why);

@@ -39,6 +39,10 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "tether-conformance: %s\n%s", error.c_str(), kUsage);
     return 2;
   }
+  if (options.list) {
+    for (const Case &c : all_cases()) std::printf("%s %s %s\n", c.number, c.id, c.claim);
+    return 0;
+  }
   std::vector<const Case *> selected;
   for (const Case &c : all_cases()) {
     if (options.only_case.empty() || options.only_case == c.id || options.only_case == c.number) {

@@ -8,7 +8,8 @@
 namespace tether::conformance {
 
 const char kUsage[] =
-    "usage: tether-conformance URL [--case ID] [--json FILE] [--max-message-size BYTES]\n"
+    "usage: tether-conformance --list\n"
+    "       tether-conformance URL [--case ID] [--json FILE] [--max-message-size BYTES]\n"
     "         [--max-frame-payload BYTES] [--large-size BYTES] [--outbound-budget BYTES]\n"
     "         [--loop separate|shared] [--block-ms T] [--streams N] [--pid PID]\n"
     "  URL: http://host:port of an h2c endpoint serving the Echo service\n";
@@ -35,6 +36,10 @@ bool parse_options(int argc, char **argv, Options *o, std::string *error) {
     if (flag.rfind("--", 0) != 0) {
       if (!o->url.empty()) return *error = "more than one URL: " + flag, false;
       o->url = flag;
+      continue;
+    }
+    if (flag == "--list") {
+      o->list = true;
       continue;
     }
     if (i + 1 >= argc) return *error = "missing value for " + flag, false;
@@ -73,6 +78,7 @@ bool parse_options(int argc, char **argv, Options *o, std::string *error) {
       return *error = "unknown option " + flag, false;
     }
   }
+  if (o->list) return true;
   if (o->url.empty()) return *error = "the endpoint's URL is required", false;
   if (!h2::parse_url(o->url, &o->target.host, &o->target.port)) {
     return *error = "not an http://host:port URL: " + o->url, false;

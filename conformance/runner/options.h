@@ -12,6 +12,7 @@ namespace tether::conformance {
 struct Options {
   std::string url;
   Target target;
+  bool list = false;      // print the cases and exit
   std::string only_case;  // "" : all
   std::string json_path;
   bool shared_loop = false;            // HTTP/2 and dispatch on one loop (Node, Python asyncio)

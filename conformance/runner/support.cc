@@ -101,6 +101,19 @@ bool output_of(Stream &s, std::string *value, std::string *why) {
   return true;
 }
 
+std::string progress(Stream &s) {
+  std::string out =
+      strf("HTTP %d, %llu bytes", s.status, static_cast<unsigned long long>(s.bytes_in));
+  if (!s.parser) return out;
+  out += strf(", %zu messages", s.messages().size());
+  for (size_t i = 0; i < s.messages().size() && i < 4; ++i) {
+    out += strf("%s%s", i ? " " : " (", type_name(s.messages()[i].type));
+  }
+  if (!s.messages().empty()) out += s.messages().size() > 4 ? " ...)" : ")";
+  if (!s.parser->error().empty()) out += ", malformed: " + s.parser->error();
+  return out;
+}
+
 std::string error_of(Stream &s) {
   if (!s.parser) return "";
   const Message *m = s.find(TETHER_MSG_ERROR);

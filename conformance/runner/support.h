@@ -54,6 +54,8 @@ class ChunkedInput {
 // The Output value of a finished invocation (status 200, well-formed response,
 // OutputCommand with a value, then End). False with *why otherwise.
 bool output_of(Stream &stream, std::string *value, std::string *why);
+// "HTTP 200, 3 messages (Pong, OutputCommand, End), 120 bytes": where a stream got to.
+std::string progress(Stream &stream);
 // "code 571: <message>" of the stream's first ErrorMessage, "" if none.
 std::string error_of(Stream &stream);
 

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Runs tether-conformance against the C++ reference endpoint and every binding's
+# reference endpoint that exists, then prints the matrix (case x language).
+#
+#   conformance/run_matrix.sh [LANGUAGE...]   languages: cpp python (default: all)
+#
+# Each endpoint is started on an ephemeral port, run through every case with its
+# default limit (32 MiB), then restarted with --max-message-size 256 MiB for the large
+# chunked case (5b), and stopped by pid on exit, failure included. A language whose
+# endpoint is not built or installed shows "n/a" (the Python column needs the binding
+# in .cache/venv-python: `./run test python` installs it).
+#
+# Environment: TETHER_BUILD_DIR (default build), TETHER_PYTHON (default
+# .cache/venv-python/bin/python). Exits non-zero when a cell is FAIL or ERR.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${TETHER_BUILD_DIR:-$ROOT/build}
+RUNNER=$BUILD/tether-conformance
+PYTHON=${TETHER_PYTHON:-$ROOT/.cache/venv-python/bin/python}
+LARGE_LIMIT=$((256 * 1024 * 1024))
+LANGUAGES=(cpp python)
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tether-conformance.XXXXXX")
+ENDPOINT_PID=""
+cleanup() {
+  [ -n "$ENDPOINT_PID" ] && kill "$ENDPOINT_PID" 2>/dev/null && wait "$ENDPOINT_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# endpoint_command LANGUAGE: sets CMD (the endpoint, listening on an ephemeral port)
+# and LOOP (separate: HTTP/2 runs apart from the dispatch loop; shared: one loop).
+# Returns 1 with the reason on stdout when that endpoint is not available.
+endpoint_command() {
+  case $1 in
+    cpp)
+      [ -x "$BUILD/tether-endpoint" ] || { echo "$BUILD/tether-endpoint is not built"; return 1; }
+      CMD=("$BUILD/tether-endpoint" --port 0)
+      LOOP=separate
+      ;;
+    python)
+      if ! [ -x "$PYTHON" ] || ! "$PYTHON" -c 'import tether, hypercorn' 2>/dev/null; then
+        echo "the Python binding is not installed in $PYTHON (./run test python)"
+        return 1
+      fi
+      CMD=("$PYTHON" "$ROOT/bindings/python/examples/endpoint.py" --port 0)
+      LOOP=shared
+      ;;
+    *)
+      echo "no reference endpoint for $1"
+      return 1
+      ;;
+  esac
+}
+
+# start_endpoint LOG ARGS...: runs CMD plus ARGS; waits for "listening on [http://]HOST:PORT".
+start_endpoint() {
+  local log=$1
+  shift
+  "${CMD[@]}" "$@" >"$log" 2>&1 &
+  ENDPOINT_PID=$!
+  URL=""
+  local deadline=$((SECONDS + 30))
+  until [ -n "$URL" ]; do
+    URL=$(sed -nE 's#^listening on (http://)?([0-9.]+:[0-9]+).*#http://\2#p' "$log" | head -n 1)
+    [ -n "$URL" ] && break
+    if ! kill -0 "$ENDPOINT_PID" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+      echo "the endpoint did not start:" && tail -n 5 "$log" | sed 's/^/  /'
+      stop_endpoint
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+stop_endpoint() {
+  [ -n "$ENDPOINT_PID" ] || return 0
+  kill "$ENDPOINT_PID" 2>/dev/null
+  wait "$ENDPOINT_PID" 2>/dev/null
+  ENDPOINT_PID=""
+}
+
+# run_language LANGUAGE: writes $WORK/LANGUAGE.json (every case) and
+# $WORK/LANGUAGE-large.json (case 5b under the larger limit).
+run_language() {
+  local lang=$1
+  echo "== $lang: ${CMD[*]} (loop $LOOP)"
+  start_endpoint "$WORK/$lang.log" || return 1
+  "$RUNNER" "$URL" --loop "$LOOP" --pid "$ENDPOINT_PID" --json "$WORK/$lang.json"
+  stop_endpoint
+  start_endpoint "$WORK/$lang-large.log" --max-message-size "$LARGE_LIMIT" || return 1
+  "$RUNNER" "$URL" --loop "$LOOP" --pid "$ENDPOINT_PID" --case 5b \
+    --max-message-size "$LARGE_LIMIT" --json "$WORK/$lang-large.json"
+  stop_endpoint
+  return 0
+}
+
+# verdicts FILE: "NUMBER ID VERDICT" per case.
+verdicts() { jq -r '.cases[] | "\(.number) \(.id) \(.verdict)"' "$1" 2>/dev/null; }
+
+[ -x "$RUNNER" ] || { echo "$RUNNER is not built (./run build)" >&2; exit 2; }
+command -v jq >/dev/null || { echo "jq is required" >&2; exit 2; }
+[ $# -gt 0 ] && LANGUAGES=("$@")
+
+declare -A CELL # "LANGUAGE NUMBER" -> verdict
+ROWS=()         # "NUMBER ID" in case order
+NOTES=()
+while read -r number id _; do ROWS+=("$number $id"); done < <("$RUNNER" --list)
+
+for lang in "${LANGUAGES[@]}"; do
+  if ! why=$(endpoint_command "$lang"); then
+    NOTES+=("$lang: n/a, $why")
+    continue
+  fi
+  endpoint_command "$lang" >/dev/null
+  run_language "$lang"
+  for file in "$WORK/$lang.json" "$WORK/$lang-large.json"; do
+    while read -r number _ verdict; do
+      # The large case counts only from the run under the larger limit.
+      [ "$number" = 5b ] && [ "$file" = "$WORK/$lang.json" ] && continue
+      CELL["$lang $number"]=$verdict
+    done < <(verdicts "$file")
+  done
+done
+
+echo
+echo "== conformance matrix"
+printf '%-18s' case
+for lang in "${LANGUAGES[@]}"; do printf ' %-7s' "$lang"; done
+echo
+passed=0 failed=0
+for row in "${ROWS[@]}"; do
+  number=${row%% *}
+  printf '%-18s' "$row"
+  for lang in "${LANGUAGES[@]}"; do
+    cell=n/a
+    if endpoint_command "$lang" >/dev/null; then cell=${CELL["$lang $number"]:-ERR}; fi
+    case $cell in
+      PASS) passed=$((passed + 1)) ;;
+      FAIL | ERR) failed=$((failed + 1)) ;;
+    esac
+    printf ' %-7s' "$cell"
+  done
+  echo
+done
+for note in "${NOTES[@]}"; do echo "$note"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
