@@ -134,6 +134,7 @@ class Stream:
         self.result: tuple | None = None  # a result the invocation refused with WouldBlock
         self.settling = False  # a result went out; input read meanwhile is fed before End
         self.done = False
+        self.failed = False  # feed() failed: an Error is queued, later input is dropped
 
     def dispatch(self) -> None:
         """The dispatch step: polls until there is nothing to do right now. It pauses
@@ -206,19 +207,20 @@ class Stream:
                 self.done = True
                 self.wake.set()
                 return
-            data = memoryview(message.get("body", b""))
+            data = memoryview(message.get("body", b"") if not self.failed else b"")
             while data:
                 try:
                     taken = self.invocation.feed(data)
-                except tether.TetherError as e:
+                except tether.TetherError as e:  # the stream failed: the rest is dropped
                     log.warning("bad input: %s: %s", type(e).__name__, e)
+                    self.failed = True
                     break
                 data = data[taken:]
                 if data:  # inbound budget full: dispatch to make room, then go on
                     await self.pump()
                     if self.settling:
                         await self.settled()
-            if not message.get("more_body", False):
+            if not message.get("more_body", False) and not self.failed:
                 try:
                     self.invocation.finish_input()
                 except tether.TetherError as e:
@@ -326,6 +328,37 @@ class Endpoint:
             await Stream(invocation, handler, receive, send).run()
 
 
+class _EndedStream:
+    async def handle(self, event) -> None:
+        pass  # request data for a stream whose response has ended: dropped
+
+
+class _Streams(dict):
+    def __missing__(self, stream_id: int) -> _EndedStream:
+        return _EndedStream()
+
+
+def patch_hypercorn(max_streams: int) -> None:
+    """Two fixes to hypercorn 0.17/0.18's HTTP/2 layer, each of which otherwise drops
+    the whole connection (every other stream on it with it):
+    - its priority tree refuses a 1001st stream (priority's default maximum_streams):
+      raised to max_streams;
+    - DATA that arrives for a stream whose response already ended (a runtime still
+      sending chunks after the stream failed with an Error) raises KeyError in its
+      event loop: such data is dropped instead (it is still flow-control acknowledged)."""
+    h2_protocol = hypercorn.protocol.h2
+    h2_protocol.priority.PriorityTree = functools.partial(
+        priority.PriorityTree, maximum_streams=max_streams + 1
+    )
+    original_init = h2_protocol.H2Protocol.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.streams = _Streams(self.streams)
+
+    h2_protocol.H2Protocol.__init__ = init
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -342,11 +375,7 @@ def main(argv: list[str]) -> int:
     config = Config()
     config.bind = [f"fd://{listener.fileno()}"]
     config.h2_max_concurrent_streams = args.max_streams
-    # hypercorn's HTTP/2 priority tree refuses a 1001st stream (priority's default
-    # maximum_streams) and drops the whole connection: raise it with the setting above.
-    hypercorn.protocol.h2.priority.PriorityTree = functools.partial(
-        priority.PriorityTree, maximum_streams=args.max_streams + 1
-    )
+    patch_hypercorn(args.max_streams)
     config.keep_alive_timeout = 3600
     config.accesslog = None
     config.loglevel = "WARNING"

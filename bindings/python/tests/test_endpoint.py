@@ -188,3 +188,22 @@ def test_chunked_input_with_pings_between_chunks_answered_before_the_last(port):
                 client.wait(lambda: pong in response.body)
         client.finish(stream)
     assert wire.fields(output_value(response)[14][0]) == {1: [value]}
+
+
+def test_input_over_the_limit_fails_its_stream_and_others_carry_on(port):
+    chunk = 1 << 20
+    with Client(port) as client:
+        over = client.request("POST", "/invoke/Echo/echo", {"content-type": V8},
+                              wire.start(), end=False)
+        bystander = client.request("POST", "/invoke/Echo/echo", {"content-type": V8},
+                                   wire.start(), end=False)
+        for _ in range(LIMIT // chunk + 2):  # keeps sending after the Error, as a runtime may
+            client.send(over, wire.frame(tether.MSG_INPUT_COMMAND, bytes(chunk),
+                                         tether.FLAG_CONTINUED))
+        client.send(over, b"", end=True)
+        failed = client.finish(over)
+        client.send(bystander, wire.input_command(b"still here"), end=True)
+        fine = client.finish(bystander)
+    errors = [m for m in messages(bytes(failed.body)) if m[0] == tether.MSG_ERROR]
+    assert len(errors) == 1 and b"max_message_size" in wire.fields(errors[0][1])[2][0]
+    assert wire.fields(output_value(fine)[14][0]) == {1: [b"still here"]}
