@@ -154,6 +154,13 @@ ssize_t read_invocation(nghttp2_session *, int32_t, uint8_t *buf, size_t length,
     s.invocation->pending_output(&data, &available);
     tether_invocation_state state = s.invocation->state();
     finished = state == TETHER_INVOCATION_DONE && available == 0;
+    if (s.abandoned && available == 0) {
+      size_t take = std::min(s.epilogue.size() - s.epilogue_sent, length - n);
+      std::memcpy(buf + n, s.epilogue.data() + s.epilogue_sent, take);
+      s.epilogue_sent += take;
+      n += take;
+      finished = s.epilogue_sent == s.epilogue.size();
+    }
     ending = state == TETHER_INVOCATION_ENDING;
     s.invocation->session_stats(&stats);
   }
@@ -400,6 +407,7 @@ void Server::Impl::retry_input(Stream &s) {
     {
       std::lock_guard<std::mutex> lock(s.mu);
       s.invocation->finish_input();
+      s.input_done = true;
     }
     schedule(s);
   }

@@ -3,7 +3,11 @@
 // at a time (its schedule state), and its lock is never held while a handler runs.
 #include <unistd.h>
 
+#include <cstring>
+
+#include "frame/encoder.h"
 #include "h2/server_impl.h"
+#include "invocation/messages.h"
 
 namespace tether::h2 {
 
@@ -53,6 +57,29 @@ Status Server::Impl::apply_reply(Stream &s) {
   return s.invocation->fail_retryable(500, kNoResult, sizeof kNoResult - 1);
 }
 
+// A request that ended cleanly before Start or InputCommand leaves the invocation
+// waiting for input that cannot come: end the response with an ErrorMessage 571 saying
+// so (the runtime retries) instead of leaving the stream open.
+void Server::Impl::abandon_if_starved(Stream &s) {
+  tether_invocation_state state = s.invocation->state();
+  if (s.abandoned ||
+      (state != TETHER_INVOCATION_WAITING_START && state != TETHER_INVOCATION_WAITING_INPUT)) {
+    return;
+  }
+  const char *why = state == TETHER_INVOCATION_WAITING_START
+                        ? "the request ended before Start"
+                        : "the request ended after Start, before InputCommand";
+  Allocator allocator;
+  ByteBuffer body(allocator), frame(allocator);
+  if (encode_error(body, 571, why, std::strlen(why)) != TETHER_OK ||
+      append_frame(frame, TETHER_MSG_ERROR, 0, body.data(), uint32_t(body.size()), SIZE_MAX) !=
+          TETHER_OK) {
+    return;  // out of memory: the peer's own timeout ends the stream
+  }
+  s.epilogue.assign(reinterpret_cast<const char *>(frame.data()), frame.size());
+  s.abandoned = true;
+}
+
 // Polls one invocation until it has nothing to do. The stream lock is held for each
 // call on the invocation only, never while the handler runs.
 void Server::Impl::dispatch(Stream &s) {
@@ -66,6 +93,7 @@ void Server::Impl::dispatch(Stream &s) {
         if (apply_reply(s) != TETHER_WOULD_BLOCK) s.reply_held = false;
       }
       status = s.invocation->poll(&event);
+      if (status == TETHER_EMPTY && s.input_done) abandon_if_starved(s);
       // Set under the lock, so the I/O thread's next output read sees it and
       // reschedules this stream once output drained.
       s.wants_writable.store(s.reply_held || status == TETHER_WOULD_BLOCK);

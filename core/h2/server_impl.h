@@ -51,6 +51,13 @@ struct Stream : std::enable_shared_from_this<Stream> {
   bool input_finished = false;
   bool closed = false;
 
+  // Under mu: the request ended (finish_input was called); and, when it ended before
+  // the invocation could start, the ErrorMessage frame that ends the response.
+  bool input_done = false;
+  bool abandoned = false;
+  std::string epilogue;
+  size_t epilogue_sent = 0;
+
   Reply reply;  // dispatch (one thread at a time): a result waiting for room
   bool reply_held = false;
   std::atomic<bool> wants_writable{false};
@@ -123,7 +130,8 @@ struct Server::Impl {
 
   // dispatch thread
   void dispatch(Stream &s);
-  Status apply_reply(Stream &s);  // under s.mu
+  Status apply_reply(Stream &s);       // under s.mu
+  void abandon_if_starved(Stream &s);  // under s.mu
 };
 
 }  // namespace tether::h2

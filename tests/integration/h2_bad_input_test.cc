@@ -88,6 +88,8 @@ TEST(H2BadInput, MalformedFramesFailTheStreamWithAnErrorNamingThem) {
            std::string("\x04\x01\x00\x00\x7f\xff\xff\xff", 8),
        "max"},  // a frame announcing more than max_frame_payload
       {tether::h2::start_frame("x", "x", 1) + std::string("\x04\x00\x00", 3), "stream ended"},
+      {"", "ended before Start"},  // a request that ends before the invocation could start
+      {tether::h2::start_frame("x", "x", 1), "before InputCommand"},
   };
   for (const Case &c : cases) {
     int32_t id = conn.post("/invoke/Echo/echo", kV8, c.body);
