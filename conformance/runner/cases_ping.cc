@@ -185,8 +185,9 @@ Result run_many_streams(const Options &o) {
       return fail(strf("stream %d: %s", id, why.c_str()));
     if (output != std::to_string(id)) return fail(strf("stream %d: another stream's output", id));
   }
-  return pass(strf("%d/%d Pongs on their own streams (last after %.0f ms); RTT %s, p99 %.1f ms", n,
-                   n, ms(all_ns), rtt_summary(rtts).c_str(), ms(rtts.quantile_ns(0.99))));
+  return pass(strf(
+      "%d/%d Pongs on their own streams, the last %.0f ms after the last Ping; RTT %s, p99 %.1f ms",
+      n, n, ms(all_ns), rtt_summary(rtts).c_str(), ms(rtts.quantile_ns(0.99))));
 }
 
 }  // namespace tether::conformance
