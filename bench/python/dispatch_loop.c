@@ -44,7 +44,8 @@ static tether_session *started_session(void) {
   tether_status s = tether_session_new(NULL, &session);
   if (s != TETHER_OK) die("session_new", s, NULL);
   size_t used;
-  if ((s = tether_session_feed(session, start, n, &used)) != TETHER_OK) die("feed start", s, session);
+  if ((s = tether_session_feed(session, start, n, &used)) != TETHER_OK)
+    die("feed start", s, session);
   tether_event event;
   while ((s = tether_session_next_event(session, &event)) == TETHER_OK) {
   }
@@ -62,9 +63,11 @@ static void one_op(tether_session *session, const uint8_t *wire, size_t n, int t
   const uint8_t *out;
   size_t length;
   for (;;) {
-    if ((s = tether_session_pending_output(session, &out, &length)) != TETHER_OK) die("pending", s, session);
+    if ((s = tether_session_pending_output(session, &out, &length)) != TETHER_OK)
+      die("pending", s, session);
     if (length == 0) break;
-    if ((s = tether_session_consume_output(session, length)) != TETHER_OK) die("consume", s, session);
+    if ((s = tether_session_consume_output(session, length)) != TETHER_OK)
+      die("consume", s, session);
   }
 }
 
