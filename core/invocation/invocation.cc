@@ -15,6 +15,12 @@ namespace {
 constexpr uint32_t kJournalMismatch = 570;
 constexpr uint32_t kProtocolViolation = 571;
 constexpr uint32_t kPayloadTooLarge = 413;
+constexpr uint32_t kInternal = 500;
+
+// A message that could not be read: the peer's fault (571) unless memory ran out (500).
+uint32_t unreadable_code(Status status) {
+  return status == TETHER_NO_MEMORY ? kInternal : kProtocolViolation;
+}
 
 }  // namespace
 
@@ -56,7 +62,9 @@ Invocation::Invocation(const Allocator &allocator, Session *session, uint64_t ou
 Invocation::~Invocation() { Session::destroy(session_); }
 
 Status Invocation::feed(const uint8_t *data, size_t length, size_t *consumed) {
-  return session_->feed(data, length, consumed);
+  // (NULL, 0) is valid input; the frame reader would memcpy from NULL (UB) with it.
+  static constexpr uint8_t kNothing = 0;
+  return session_->feed(data != nullptr ? data : &kNothing, length, consumed);
 }
 Status Invocation::finish_input() { return session_->finish_input(); }
 Status Invocation::pending_output(const uint8_t **data, size_t *length) {
@@ -110,7 +118,7 @@ Status Invocation::on_message(const tether_event &message, tether_invocation_eve
       Status status = keep(start_, message);
       if (status == TETHER_OK) status = parse_start(start_.data(), start_.size(), &input_, error_);
       if (status != TETHER_OK) {
-        return refuse(kProtocolViolation, status, "%s", error_.message());
+        return refuse(unreadable_code(status), status, "%s", error_.message());
       }
       if (input_.known_entries == 0) {
         return refuse(kProtocolViolation, TETHER_PROTOCOL_VIOLATION,
@@ -136,7 +144,9 @@ Status Invocation::on_message(const tether_event &message, tether_invocation_eve
         status =
             parse_input(input_message_.data(), input_message_.size(), headers_, &input_, error_);
       }
-      if (status != TETHER_OK) return refuse(kProtocolViolation, status, "%s", error_.message());
+      if (status != TETHER_OK) {
+        return refuse(unreadable_code(status), status, "%s", error_.message());
+      }
       state_ = TETHER_INVOCATION_RUNNING;
       *event = tether_invocation_event{TETHER_INVOCATION_EVENT_RUN, state_};
       return TETHER_OK;
