@@ -68,12 +68,15 @@ class Prober {
     }
     o.on_state_change = &Prober::collect;
     o.user_data = &pending_;
-    tether_status status = tether_prober_new(&o, &handle_);
+    const char *problem = nullptr;
+    tether_status status = tether_prober_options_check(&o, &problem);
     if (status != TETHER_OK) {
-      raise_status(status, status == TETHER_INVALID_ARGUMENT
-                               ? "invalid prober options (see tether_prober_options in tether.h)"
-                               : "");
+      raise_status(status, (std::string("invalid prober options: ") +
+                            (problem != nullptr ? problem : "see tether_prober_options"))
+                               .c_str());
     }
+    status = tether_prober_new(&o, &handle_);
+    if (status != TETHER_OK) raise_status(status, "");
   }
   ~Prober() { tether_prober_free(handle_); }
   Prober(const Prober &) = delete;

@@ -3,6 +3,7 @@
 import pytest
 
 import tether
+from tether import wire
 
 from conftest import frames
 
@@ -79,6 +80,7 @@ def test_a_pong_nobody_waits_for_is_counted_not_raised():
         ({"no_such_option": 1}, TypeError),
         ({"interval_ns": "1s"}, TypeError),
         ({"quantile": 2.0}, tether.InvalidArgument),
+        ({"interval_ns": 1, "suspect_interval_ns": 2}, tether.InvalidArgument),
         ({"escalate_after": 0}, tether.InvalidArgument),
         ({"on_state_change": 42}, TypeError),
         ({"selection": 7}, TypeError),
@@ -101,3 +103,33 @@ def test_misuse_raises():
             p.add_stream(1, "", now_ns=0)  # deployment ids are 1..255 bytes
     with pytest.raises(tether.InvalidState, match="closed"):
         p.poll()
+
+
+def test_prober_against_a_session_measures_the_dispatch_loop():
+    """The runtime side and the SDK side of one stream, both through the binding."""
+    clock = 0
+    with tether.Prober(interval_ns=10 * MS, suspect_interval_ns=10 * MS) as prober, \
+            tether.Session() as sdk:
+        sdk.feed(wire.start())
+        assert sdk.next_event().type == tether.MSG_START
+        prober.add_stream(1, "python", now_ns=clock)
+        for round_ in range(5):
+            pings, _ = prober.poll(now_ns=clock)
+            assert [s for s, _ in pings] == [1]
+            sdk.feed(pings[0][1])
+            clock += 3 * MS  # the dispatch loop gets to the Ping 3 ms later
+            event = sdk.next_event()
+            assert event.kind == tether.EventKind.PING and event.answered
+            ((type_, _, payload),) = frames(sdk.take_output())
+            assert type_ == tether.MSG_PONG
+            prober.on_pong_message(1, payload, now_ns=clock)
+            clock += 10 * MS
+        summary = prober.summary("python")
+        assert summary["count"] == 5 and summary["timeouts"] == 0
+        assert abs(summary["p50_ns"] - 3 * MS) <= 0.01 * 3 * MS
+        assert prober.stats()["pongs_matched"] == 5
+
+
+def test_invalid_options_name_the_field():
+    with pytest.raises(tether.InvalidArgument, match="quantile"):
+        tether.Prober(quantile=2.0)
