@@ -171,6 +171,21 @@ TEST(InvocationLifecycle, EchoAnswersOutputThenEnd) {
   EXPECT_EQ(out[1].payload, "");
 }
 
+class InvocationVersions : public testing::TestWithParam<uint32_t> {};
+
+TEST_P(InvocationVersions, EchoOnEveryProtocolVersion) {
+  Stream stream(GetParam());
+  stream.run("v");
+  ASSERT_EQ(stream->complete(stream->input().value, stream->input().value_length), TETHER_OK);
+  stream.expect_done();
+  std::vector<Message> out = stream.take();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(output_of(out[0]).value().content(), "v");
+  EXPECT_EQ(out[1].type, TETHER_MSG_END);
+}
+
+INSTANTIATE_TEST_SUITE_P(V5toV8, InvocationVersions, testing::Values(5u, 6u, 7u, 8u));
+
 TEST(InvocationLifecycle, InputSplitAtEveryByte) {
   Stream stream;
   Bytes wire = concat({start_frame(1, "key-1"), input_frame("split")});
