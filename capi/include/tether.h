@@ -573,7 +573,8 @@ TETHER_API tether_status tether_invocation_poll(tether_invocation *invocation,
 /* The handler's input, from RUN on. *input and the memory it points to are owned by
  * the invocation and stay valid and unchanged, across every other call, until a
  * result is accepted or the invocation is freed: a handler on another thread may
- * read them while the loop thread goes on feeding and polling. */
+ * read them while the loop thread goes on feeding and polling. TETHER_INVALID_STATE
+ * before RUN. */
 TETHER_API tether_status tether_invocation_input_get(const tether_invocation *invocation,
                                                      tether_invocation_input *input);
 /* The handler's result; value/message are copied. Each returns TETHER_INVALID_STATE
@@ -592,6 +593,7 @@ TETHER_API tether_status tether_invocation_fail_terminal(tether_invocation *invo
 TETHER_API tether_status tether_invocation_fail_retryable(tether_invocation *invocation,
                                                           uint32_t code, const char *message,
                                                           size_t length);
+/* TETHER_INVOCATION_DONE for NULL. */
 TETHER_API tether_invocation_state tether_invocation_state_get(const tether_invocation *invocation);
 /* The underlying session's counters (pings_answered, bytes, peaks); struct_size set by caller. */
 TETHER_API tether_status tether_invocation_session_stats(const tether_invocation *invocation,
