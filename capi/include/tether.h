@@ -585,7 +585,9 @@ TETHER_API tether_status tether_invocation_input_get(const tether_invocation *in
  * TETHER_MESSAGE_TOO_LARGE returned (the invocation completes; it is not retried). */
 TETHER_API tether_status tether_invocation_complete(tether_invocation *invocation,
                                                     const uint8_t *value, size_t length);
-/* OutputCommand{failure{code, message}} + End: the invocation completes, failed. */
+/* OutputCommand{failure{code, message}} + End: the invocation completes, failed.
+ * For both fail_* calls the message must be UTF-8 (else TETHER_INVALID_ARGUMENT) and
+ * fit under the output limit (else TETHER_MESSAGE_TOO_LARGE); nothing is queued then. */
 TETHER_API tether_status tether_invocation_fail_terminal(tether_invocation *invocation,
                                                          uint32_t code, const char *message,
                                                          size_t length);
