@@ -4,14 +4,12 @@
 #include <pybind11/stl.h>
 #include <tether.h>
 
-#include <cstring>
 #include <optional>
 #include <string>
 
 #include "buffer.h"
 #include "call_guard.h"
 #include "errors.h"
-#include "options.h"
 #include "output.h"
 #include "session_options.h"
 

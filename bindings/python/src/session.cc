@@ -3,8 +3,6 @@
 #include <pybind11/stl.h>
 #include <tether.h>
 
-#include <algorithm>
-#include <cstring>
 #include <optional>
 #include <string>
 
