@@ -122,15 +122,19 @@ async def respond(send, status: int, body: str, content_type: str = "text/plain"
 class Stream:
     """One invocation: the request body feeds a tether.Invocation; its output is the
     response body. A reader task feeds and dispatches as bytes arrive (so Pings are
-    answered whenever the loop is free); the handler runs on the loop when RUN comes."""
+    answered whenever the loop is free) and watches for the runtime going away; a
+    writer task sends. The handler runs on the loop when RUN comes."""
 
     def __init__(self, invocation: tether.Invocation, handler, receive, send):
         self.invocation = invocation
         self.handler = handler
         self.receive = receive
         self.send = send
-        self.write_lock = asyncio.Lock()
-        self.wake = asyncio.Event()  # settling began, or the stream is done
+        self.wake = asyncio.Event()  # something for the writer: input, a result, DONE
+        self.progress = asyncio.Event()  # the writer dispatched and wrote
+        self.writer: asyncio.Task | None = None
+        self.lookahead: asyncio.Future | None = None  # a receive() read ahead
+        self.disconnected = False
         self.result: tuple | None = None  # a result the invocation refused with WouldBlock
         self.settling = False  # a result went out; input read meanwhile is fed before End
         self.done = False
@@ -186,10 +190,9 @@ class Stream:
 
     async def flush(self) -> bool:
         wrote = False
-        async with self.write_lock:
-            while out := self.invocation.take_output(limit=OUTPUT_PIECE):
-                await self.send({"type": "http.response.body", "body": out, "more_body": True})
-                wrote = True
+        while out := self.invocation.take_output(limit=OUTPUT_PIECE):
+            await self.send({"type": "http.response.body", "body": out, "more_body": True})
+            wrote = True
         return wrote
 
     async def pump(self) -> None:
@@ -197,18 +200,57 @@ class Stream:
         let End or a refused result go out)."""
         while True:
             self.dispatch()
+            self.progress.set()
             if not await self.flush():
                 return
 
+    async def write(self) -> None:
+        """The only task that sends: it may wait long on a runtime that stopped reading."""
+        while not self.done:
+            await self.wake.wait()
+            self.wake.clear()
+            if self.settling:
+                # A few loop turns: bytes that arrived while the handler ran are read
+                # by hypercorn and fed by read() before End is queued.
+                for _ in range(SETTLE_STEPS):
+                    await asyncio.sleep(0)
+                self.settling = False
+            await self.pump()
+        await self.flush()
+
+    async def next_message(self) -> dict:
+        if self.lookahead is not None:
+            message, self.lookahead = await self.lookahead, None
+            return message
+        return await self.receive()
+
+    async def await_progress(self) -> None:
+        """Waits for the dispatch loop to make room, with one receive() outstanding so
+        that a disconnect is seen even then (hypercorn never wakes a send() that waits
+        on a connection which has gone)."""
+        self.progress.clear()
+        if self.lookahead is None:
+            self.lookahead = asyncio.ensure_future(self.receive())
+        progress = asyncio.ensure_future(self.progress.wait())
+        await asyncio.wait({self.lookahead, progress}, return_when=asyncio.FIRST_COMPLETED)
+        progress.cancel()
+        if self.lookahead.done() and self.lookahead.result()["type"] == "http.disconnect":
+            self.disconnect()
+
+    def disconnect(self) -> None:
+        self.disconnected = self.done = True
+        self.writer.cancel()
+
     async def read(self) -> None:
-        while True:
-            message = await self.receive()
+        """Feeds the request body and then waits on, so that the runtime going away is
+        noticed (and the writer stopped) whatever the writer is waiting for."""
+        while not self.disconnected:
+            message = await self.next_message()
             if message["type"] == "http.disconnect":
-                self.done = True
-                self.wake.set()
+                self.disconnect()
                 return
             data = memoryview(message.get("body", b"") if not self.failed else b"")
-            while data:
+            while data and not self.disconnected:
                 try:
                     taken = self.invocation.feed(data)
                 except tether.TetherError as e:  # the stream failed: the rest is dropped
@@ -216,40 +258,30 @@ class Stream:
                     self.failed = True
                     break
                 data = data[taken:]
-                if data:  # inbound budget full: dispatch to make room, then go on
-                    await self.pump()
-                    if self.settling:
-                        await self.settled()
+                if data:  # inbound budget full: let the dispatch loop make room
+                    self.dispatch()
+                    self.wake.set()
+                    await self.await_progress()
             if not message.get("more_body", False) and not self.failed:
                 try:
                     self.invocation.finish_input()
                 except tether.TetherError as e:
                     log.warning("input ended badly: %s: %s", type(e).__name__, e)
-            await self.pump()
-            if not message.get("more_body", False):
-                return
-
-    async def settled(self) -> None:
-        while self.settling and not self.done:
-            await asyncio.sleep(0)
+            self.dispatch()
+            self.wake.set()
 
     async def run(self) -> None:
+        self.writer = asyncio.create_task(self.write())
         reader = asyncio.create_task(self.read())
         try:
-            while not self.done:
-                await self.wake.wait()
-                self.wake.clear()
-                if self.settling:
-                    # A few loop turns: bytes that arrived while the handler ran are
-                    # read by hypercorn and fed by read() before End is queued.
-                    for _ in range(SETTLE_STEPS):
-                        await asyncio.sleep(0)
-                    self.settling = False
-                await self.pump()
+            await asyncio.wait({self.writer})  # DONE, or cancelled by a disconnect
         finally:
-            reader.cancel()
-            await asyncio.gather(reader, return_exceptions=True)
-        await self.send({"type": "http.response.body", "body": b"", "more_body": False})
+            for task in (reader, self.writer, self.lookahead):
+                if task is not None:
+                    task.cancel()
+            await asyncio.gather(reader, self.writer, return_exceptions=True)
+        if not self.disconnected:
+            await self.send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 class Endpoint:

@@ -22,12 +22,14 @@ class Response:
 
 
 class Client:
-    def __init__(self, port: int, host: str = "127.0.0.1"):
+    def __init__(self, port: int, host: str = "127.0.0.1", window: int = 1 << 24):
+        """window: the receive window offered per stream (HTTP/2's default is 65535)."""
         self.sock = socket.create_connection((host, port), timeout=30)
         self.conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
         self.conn.initiate_connection()
-        self.conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 1 << 24})
-        self.conn.increment_flow_control_window(1 << 30)
+        if window > 65535:
+            self.conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: window})
+            self.conn.increment_flow_control_window(1 << 30)
         self.responses: dict[int, Response] = {}
         self.pings: dict[bytes, float] = {}
         self.flush()

@@ -5,6 +5,7 @@ import pathlib
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -20,7 +21,8 @@ V8 = "application/vnd.restate.invocation.v8"
 
 
 @pytest.fixture(scope="module")
-def port():
+def endpoint():
+    """(port, pid) of a running endpoint."""
     process = subprocess.Popen(
         [sys.executable, str(ENDPOINT), "--port", "0", "--max-message-size", str(LIMIT)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -29,10 +31,20 @@ def port():
         line = process.stdout.readline()
         match = re.match(r"listening on http://127\.0\.0\.1:(\d+)", line)
         assert match, f"endpoint did not start: {line!r} {process.stderr.read() if process.poll() is not None else ''}"
-        yield int(match.group(1))
+        yield int(match.group(1)), process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def port(endpoint):
+    return endpoint[0]
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/statm") as f:
+        return int(f.read().split()[1]) * 4096 >> 20
 
 
 def invoke(port, handler, body, content_type=V8):
@@ -207,3 +219,27 @@ def test_input_over_the_limit_fails_its_stream_and_others_carry_on(port):
     errors = [m for m in messages(bytes(failed.body)) if m[0] == tether.MSG_ERROR]
     assert len(errors) == 1 and b"max_message_size" in wire.fields(errors[0][1])[2][0]
     assert wire.fields(output_value(fine)[14][0]) == {1: [b"still here"]}
+
+
+def test_a_runtime_that_vanishes_without_reading_leaves_nothing_behind(endpoint):
+    """Output waiting on a closed connection must not pin its invocation forever."""
+    port, pid = endpoint
+
+    def abandon():
+        for _ in range(4):
+            client = Client(port, window=65535)  # too small for the output: sends block
+            for _ in range(5):
+                client.request("POST", "/invoke/Echo/big", {"content-type": V8},
+                               wire.start() + wire.input_command(str(3 << 20).encode()))
+            client.wait(lambda: all(r.status for r in client.responses.values()))
+            client.sock.close()
+
+    abandon()
+    before = rss_mib(pid)
+    for _ in range(3):
+        abandon()  # pinned, these would hold 3 x 4 x 5 x 3 MiB = 180 MiB
+    test_echo_returns_its_input(port)
+    deadline = time.monotonic() + 10  # the closes are noticed asynchronously
+    while rss_mib(pid) - before >= 60 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert rss_mib(pid) - before < 60
