@@ -40,16 +40,9 @@ struct Response {
 
   // The body as frames; CONTINUED chunks of one message joined.
   std::vector<Frame> frames() const {
-    tether::FrameLimits limits;
-    limits.allow_continued = true;
-    tether::FrameDecoder decoder(limits, 64u << 20, tether::Allocator());
-    size_t used = 0;
-    EXPECT_EQ(decoder.feed(reinterpret_cast<const uint8_t *>(body.data()), body.size(), &used),
-              TETHER_OK);
     std::vector<Frame> out;
     bool continuing = false;
-    tether::DecodedFrame f;
-    while (decoder.next(&f) == TETHER_OK) {
+    decode([&](const tether::DecodedFrame &f) {
       std::string payload(reinterpret_cast<const char *>(f.payload), f.header.length);
       if (continuing) {
         out.back().payload += payload;
@@ -57,8 +50,28 @@ struct Response {
         out.push_back(Frame{f.header.type, f.header.flags, payload});
       }
       continuing = (f.header.flags & TETHER_FLAG_CONTINUED) != 0;
-    }
+    });
     return out;
+  }
+
+  // Frames on the wire that carry CONTINUED.
+  size_t continued_frames() const {
+    size_t n = 0;
+    decode(
+        [&](const tether::DecodedFrame &f) { n += (f.header.flags & TETHER_FLAG_CONTINUED) != 0; });
+    return n;
+  }
+
+ private:
+  void decode(const std::function<void(const tether::DecodedFrame &)> &each) const {
+    tether::FrameLimits limits;
+    limits.allow_continued = true;
+    tether::FrameDecoder decoder(limits, 64u << 20, tether::Allocator());
+    size_t used = 0;
+    EXPECT_EQ(decoder.feed(reinterpret_cast<const uint8_t *>(body.data()), body.size(), &used),
+              TETHER_OK);
+    tether::DecodedFrame f;
+    while (decoder.next(&f) == TETHER_OK) each(f);
   }
 };
 

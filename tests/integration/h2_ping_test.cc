@@ -19,18 +19,14 @@ std::string ping_frame(const std::string &nonce) {
 // The nonces of the Pongs in a body so far.
 std::vector<std::string> pongs(const Response &r) {
   std::vector<std::string> out;
-  tether::FrameLimits limits;
-  limits.allow_continued = true;
-  tether::FrameDecoder decoder(limits, 64u << 20, tether::Allocator());
-  size_t used = 0;
-  decoder.feed(reinterpret_cast<const uint8_t *>(r.body.data()), r.body.size(), &used);
-  tether::DecodedFrame f;
-  while (decoder.next(&f) == TETHER_OK) {
-    if (f.header.type != TETHER_MSG_PONG) continue;
+  for (const Frame &f : r.frames()) {
+    if (f.type != TETHER_MSG_PONG) continue;
     const uint8_t *nonce = nullptr;
     size_t length = 0;
     tether::ErrorSlot error;
-    EXPECT_EQ(tether::parse_pong(f.payload, f.header.length, &nonce, &length, error), TETHER_OK);
+    EXPECT_EQ(tether::parse_pong(reinterpret_cast<const uint8_t *>(f.payload.data()),
+                                 f.payload.size(), &nonce, &length, error),
+              TETHER_OK);
     out.emplace_back(reinterpret_cast<const char *>(nonce), length);
   }
   return out;
