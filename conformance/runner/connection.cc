@@ -106,7 +106,6 @@ std::string Connection::ping(int32_t stream) {
   std::string key(reinterpret_cast<const char *>(nonce), sizeof nonce);
   if (!send(stream, frame.data(), frame.size())) return "";
   s.pings_out[key] = h2::monotonic_ns();
-  ++s.pings_sent;
   ++pings_sent_;
   client_->run(0);  // on the wire now, so the RTT holds no wait of ours
   return key;

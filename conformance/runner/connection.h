@@ -41,7 +41,6 @@ struct Stream {
   std::string body;                           // other requests
   std::map<std::string, uint64_t> pings_out;  // nonce -> sent at (ns), until answered
   std::vector<PongSeen> pongs;
-  uint64_t pings_sent = 0;
   size_t scanned = 0;  // messages already looked at for Pongs
 
   std::vector<Message> &messages() { return parser->messages(); }
