@@ -28,6 +28,13 @@ class Reply {
     set(Kind::kError, code, message.data(), message.size());
   }
 
+  // Frees the bytes once the invocation has taken its copy (assigning an empty
+  // reply would keep the capacity: a 30 MiB reply per idle stream).
+  void release() {
+    kind_ = Kind::kNone;
+    std::string().swap(bytes_);
+  }
+
   Kind kind() const { return kind_; }
   uint32_t code() const { return code_; }
   const std::string &bytes() const { return bytes_; }

@@ -90,7 +90,10 @@ void Server::Impl::dispatch(Stream &s) {
       std::lock_guard<std::mutex> lock(s.mu);
       if (s.reply_held) {
         // MESSAGE_TOO_LARGE still completes the invocation (a 413 Failure is queued).
-        if (apply_reply(s) != TETHER_WOULD_BLOCK) s.reply_held = false;
+        if (apply_reply(s) != TETHER_WOULD_BLOCK) {
+          s.reply_held = false;
+          s.reply.release();
+        }
       }
       status = s.invocation->poll(&event);
       if (status == TETHER_EMPTY && s.input_done) abandon_if_starved(s);
@@ -104,7 +107,6 @@ void Server::Impl::dispatch(Stream &s) {
     if (event.kind == TETHER_INVOCATION_EVENT_RUN) {
       // input() stays valid and unchanged until a result is accepted.
       const Handler &handler = *s.route.handler;
-      s.reply = Reply();
       handler.fn(s.invocation->input(), s.reply, handler.user_data);
       s.reply_held = true;
     }
