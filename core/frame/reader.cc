@@ -18,7 +18,7 @@ FrameReader::Result FrameReader::read(const uint8_t *in, size_t length) {
       return {Event::kError, 0};
     case State::kHeader: {
       size_t take = std::min(length, kFrameHeaderSize - header_fill_);
-      std::memcpy(header_bytes_ + header_fill_, in, take);
+      if (take != 0) std::memcpy(header_bytes_ + header_fill_, in, take);  // in may be NULL
       header_fill_ += take;
       if (header_fill_ < kFrameHeaderSize) return {Event::kNeedMore, take};
       header_fill_ = 0;
@@ -48,8 +48,8 @@ Status FrameReader::finish() {
   if (!mid_frame()) return TETHER_OK;
   state_ = State::kFailed;
   if (header_fill_ != 0) {
-    return error_.set(TETHER_TRUNCATED, "stream ended after %zu of %zu header bytes",
-                      header_fill_, kFrameHeaderSize);
+    return error_.set(TETHER_TRUNCATED, "stream ended after %zu of %zu header bytes", header_fill_,
+                      kFrameHeaderSize);
   }
   return error_.set(TETHER_TRUNCATED, "stream ended %u bytes short of a %u-byte %s payload",
                     remaining_, header_.length, type_name(header_.type));

@@ -1,7 +1,7 @@
 #include "h2/runtime_messages.h"
 
 #include "frame/header.h"
-#include "invocation/wire.h"
+#include "common/wire.h"
 
 namespace tether::h2 {
 namespace {

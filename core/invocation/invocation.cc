@@ -62,9 +62,7 @@ Invocation::Invocation(const Allocator &allocator, Session *session, uint64_t ou
 Invocation::~Invocation() { Session::destroy(session_); }
 
 Status Invocation::feed(const uint8_t *data, size_t length, size_t *consumed) {
-  // (NULL, 0) is valid input; the frame reader would memcpy from NULL (UB) with it.
-  static constexpr uint8_t kNothing = 0;
-  return session_->feed(data != nullptr ? data : &kNothing, length, consumed);
+  return session_->feed(data, length, consumed);
 }
 Status Invocation::finish_input() { return session_->finish_input(); }
 Status Invocation::pending_output(const uint8_t **data, size_t *length) {

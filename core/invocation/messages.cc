@@ -2,7 +2,8 @@
 
 #include <cstring>
 
-#include "invocation/wire.h"
+#include "common/wire.h"
+#include "frame/error_message.h"
 
 namespace tether {
 namespace {
@@ -14,8 +15,6 @@ constexpr uint32_t kInputHeaders = 1, kInputValue = 14;
 constexpr uint32_t kHeaderKey = 1, kHeaderValue = 2;
 constexpr uint32_t kValueContent = 1;
 constexpr uint32_t kOutputValue = 14, kOutputFailure = 15;
-constexpr uint32_t kFailureCode = 1, kFailureMessage = 2;
-constexpr uint32_t kErrorCode = 1, kErrorMessage = 2;
 
 Status varint32(WireReader &reader, const WireField &field, const char *name, uint32_t *out,
                 ErrorSlot &error) {
@@ -66,24 +65,12 @@ uint8_t *put_len_prefix(uint8_t *out, uint32_t number, size_t length) {
   return put_varint(put_key(out, number, kLen), length);
 }
 
-size_t code_and_message_size(uint32_t code, size_t message_length) {
-  return varint_field_size(kFailureCode, code) + len_field_size(kFailureMessage, message_length);
-}
-
 // Reserves exactly size bytes at the back of out.
 Status reserve(ByteBuffer &out, size_t size, uint8_t **cursor) {
   Status status = out.reserve_back(size, SIZE_MAX);
   if (status != TETHER_OK) return status;
   *cursor = out.back();
   return TETHER_OK;
-}
-
-uint8_t *put_code_and_message(uint8_t *p, uint32_t code, const char *message, size_t length) {
-  static_assert(kFailureCode == kErrorCode && kFailureMessage == kErrorMessage);
-  p = put_varint(put_key(p, kFailureCode, kVarint), code);
-  p = put_len_prefix(p, kFailureMessage, length);
-  if (length != 0) std::memcpy(p, message, length);
-  return p + length;
 }
 
 }  // namespace
@@ -206,16 +193,6 @@ Status encode_output_failure(ByteBuffer &out, uint32_t code, const char *message
   Status status = reserve(out, size, &p);
   if (status != TETHER_OK) return status;
   p = put_len_prefix(p, kOutputFailure, code_and_message_size(code, length));
-  put_code_and_message(p, code, message, length);
-  out.commit_back(size);
-  return TETHER_OK;
-}
-
-Status encode_error(ByteBuffer &out, uint32_t code, const char *message, size_t length) {
-  uint8_t *p;
-  size_t size = code_and_message_size(code, length);
-  Status status = reserve(out, size, &p);
-  if (status != TETHER_OK) return status;
   put_code_and_message(p, code, message, length);
   out.commit_back(size);
   return TETHER_OK;

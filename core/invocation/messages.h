@@ -7,6 +7,7 @@
 
 #include "common/byte_buffer.h"
 #include "common/status.h"
+#include "frame/error_message.h"  // encode_error, for the invocation's ErrorMessages
 
 namespace tether {
 
@@ -28,7 +29,6 @@ size_t output_failure_size(uint32_t code, size_t message_length);
 // Encoders append one message body to out (which the caller has cleared).
 Status encode_output_value(ByteBuffer &out, const uint8_t *value, size_t length);
 Status encode_output_failure(ByteBuffer &out, uint32_t code, const char *message, size_t length);
-Status encode_error(ByteBuffer &out, uint32_t code, const char *message, size_t length);
 
 // Protocol strings must be UTF-8: a runtime refuses the whole message otherwise.
 bool valid_utf8(const char *text, size_t length);

@@ -8,8 +8,8 @@
 
 #include "chunk/splitter.h"
 #include "frame/encoder.h"
+#include "frame/error_message.h"
 #include "frame/header.h"
-#include "invocation/messages.h"
 #include "session/ping.h"
 
 namespace tether {
@@ -355,14 +355,14 @@ void Session::queue_error_message() {
 // ---- Dispatch ----------------------------------------------------------------
 
 Status Session::queue_pong(const uint8_t *nonce, size_t length, bool over_ceiling) {
-  size_t size = pong_frame_size(length);
+  size_t size = nonce_frame_size(length);
   if (!over_ceiling && outbound_budget_.used() + size > pong_ceiling_) {
     return refuse(TETHER_WOULD_BLOCK,
                   "%llu bytes of output wait for the transport: take output before more "
                   "Pings can be answered",
                   static_cast<unsigned long long>(outbound_budget_.used()));
   }
-  if (append_pong(outbound_, nonce, length) != TETHER_OK) {
+  if (append_nonce_frame(outbound_, TETHER_MSG_PONG, nonce, length) != TETHER_OK) {
     return refuse(TETHER_NO_MEMORY, "no memory to queue a Pong");
   }
   outbound_budget_.add(size);

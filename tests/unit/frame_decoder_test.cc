@@ -43,14 +43,10 @@ Bytes sample_stream() {
 }
 
 const std::vector<Seen> kSampleFrames = {
-    {TETHER_MSG_START, 0, "start-body"},
-    {TETHER_MSG_INPUT_COMMAND, 0, ""},
-    {TETHER_MSG_PING, 0, std::string(64, 'n')},
-    {0x0401, kFlagContinued, std::string(300, 'a')},
-    {0x0401, 0, std::string(5, 'b')},
-    {0x8002, 0, "x"},
-    {0xFC07, kFlagRequestedAck, "custom"},
-    {TETHER_MSG_END, 0, ""},
+    {TETHER_MSG_START, 0, "start-body"},        {TETHER_MSG_INPUT_COMMAND, 0, ""},
+    {TETHER_MSG_PING, 0, std::string(64, 'n')}, {0x0401, kFlagContinued, std::string(300, 'a')},
+    {0x0401, 0, std::string(5, 'b')},           {0x8002, 0, "x"},
+    {0xFC07, kFlagRequestedAck, "custom"},      {TETHER_MSG_END, 0, ""},
 };
 
 TEST(FrameDecoder, DecodesAWholeStream) {
@@ -102,8 +98,10 @@ TEST(FrameDecoder, WouldBlockWhenTheQueueIsFullAndResumesWithoutLoss) {
     size_t consumed = 0;
     Status status = decoder.feed(stream.data() + offset, stream.size() - offset, &consumed);
     offset += consumed;
-    if (status == TETHER_WOULD_BLOCK) ++blocked;
-    else ASSERT_EQ(status, TETHER_OK);
+    if (status == TETHER_WOULD_BLOCK)
+      ++blocked;
+    else
+      ASSERT_EQ(status, TETHER_OK);
     for (Seen &s : drain(decoder)) seen.push_back(s);
   }
   EXPECT_GT(blocked, 0);
@@ -148,11 +146,19 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"length_over_limit", header_only(0x0400, 0, 1025), TETHER_FRAME_TOO_LARGE,
                   "1025"},
         Malformed{"unknown_control_type", frame(0x0123, 0, ""), TETHER_UNKNOWN_TYPE, "0x0123"},
-        Malformed{"disallowed_flag", frame(TETHER_MSG_END, kFlagRequestedAck, ""),
-                  TETHER_BAD_FLAGS, "End"},
+        Malformed{"disallowed_flag", frame(TETHER_MSG_END, kFlagRequestedAck, ""), TETHER_BAD_FLAGS,
+                  "End"},
         Malformed{"continued_below_v8", frame(0x0400, kFlagContinued, "x"), TETHER_BAD_FLAGS,
                   "V8"}),
     [](const auto &info) { return std::string(info.param.name); });
+
+TEST(FrameDecoder, AcceptsNoInputAsNullAndZero) {
+  FrameDecoder decoder(v8_limits(), 1 << 20, Allocator());
+  size_t consumed = 1;
+  EXPECT_EQ(decoder.feed(nullptr, 0, &consumed), TETHER_OK);  // UBSan: no memcpy from NULL
+  EXPECT_EQ(consumed, 0u);
+  EXPECT_EQ(decoder.finish(), TETHER_OK);
+}
 
 TEST(FrameDecoder, RejectsAnOversizeHeaderBeforeBufferingItsPayload) {
   // The header announces 1 GiB; the decoder must fail on the 8 header bytes alone.

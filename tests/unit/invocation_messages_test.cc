@@ -6,7 +6,7 @@
 
 #include "invocation/content_type.h"
 #include "invocation/messages.h"
-#include "invocation/wire.h"
+#include "common/wire.h"
 #include "protocol.pb.h"
 
 namespace {

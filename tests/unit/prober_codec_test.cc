@@ -82,17 +82,17 @@ TEST(PingCodec, MalformedPongsAreBadMessagesWithAReason) {
       {std::string("\x0a\x00", 2), "no nonce"},
       {std::string("\x10\x01", 2), "no nonce"},
       {std::string("\x80", 1), "truncated field key"},
-      {std::string("\x00\x01", 2), "field number 0"},
-      {std::string("\x08\x01", 2), "wire type 0"},
+      {std::string("\x00\x01", 2), "invalid field number"},
+      {std::string("\x08\x01", 2), "has wire type 0"},
       {std::string("\x0a\x05"
                    "ab",
                    4),
-       "announces 5 bytes"},
-      {std::string("\x0a", 1), "truncated length"},
+       "runs past the end"},
+      {std::string("\x0a", 1), "runs past the end"},
       {std::string("\x10\xff", 2), "truncated varint"},
-      {std::string("\x19\x01\x02", 3), "cut short"},
+      {std::string("\x19\x01\x02", 3), "truncated fixed-width"},
       {std::string("\x13\x14", 2), "unsupported wire type 3"},
-      {std::string("\x0f", 1), "wire type 7"},
+      {std::string("\x0f", 1), "unsupported wire type 7"},
   };
   for (const Case &c : cases) {
     ErrorSlot error;

@@ -160,9 +160,10 @@ TEST(SessionDispatch, PingCodecMatchesProtobufForEveryNonceLength) {
     EXPECT_EQ(body.substr(offset, length), nonce);
 
     tether::ByteBuffer out{tether::Allocator()};
-    ASSERT_EQ(tether::append_pong(out, reinterpret_cast<const uint8_t *>(nonce.data()), n),
+    ASSERT_EQ(tether::append_nonce_frame(out, TETHER_MSG_PONG,
+                                         reinterpret_cast<const uint8_t *>(nonce.data()), n),
               TETHER_OK);
-    ASSERT_EQ(out.size(), tether::pong_frame_size(n));
+    ASSERT_EQ(out.size(), tether::nonce_frame_size(n));
     pb::PongMessage pong;
     pong.set_nonce(nonce);
     EXPECT_EQ(std::string(reinterpret_cast<const char *>(out.data()) + 8, out.size() - 8),

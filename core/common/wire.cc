@@ -1,4 +1,4 @@
-#include "invocation/wire.h"
+#include "common/wire.h"
 
 namespace tether {
 namespace {

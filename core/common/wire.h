@@ -1,4 +1,4 @@
-// The protobuf wire format, as far as the invocation messages need it: a field
+// The protobuf wire format, as far as tether's messages need it: a field
 // reader that hands out views into the caller's bytes (no copies, no allocations, so
 // a message is parsed without protobuf's heap) and varint writing for encoders.
 #pragma once
