@@ -5,40 +5,17 @@
 
 #include "frame_bytes.h"
 #include "tether.h"
+#include "tracking_allocator.h"
 
 namespace {
 
 using tether_test::Bytes;
 using tether_test::concat;
 using tether_test::frame;
-
-struct CountingAllocator {
-  size_t calls = 0;
-  size_t live = 0;  // allocations not yet freed
-
-  static void *do_malloc(size_t size, void *self) {
-    auto *me = static_cast<CountingAllocator *>(self);
-    ++me->calls;
-    ++me->live;
-    return std::malloc(size);
-  }
-  static void *do_realloc(void *ptr, size_t size, void *self) {
-    auto *me = static_cast<CountingAllocator *>(self);
-    ++me->calls;
-    if (ptr == nullptr) ++me->live;
-    return std::realloc(ptr, size);
-  }
-  static void do_free(void *ptr, void *self) {
-    if (ptr != nullptr) --static_cast<CountingAllocator *>(self)->live;
-    std::free(ptr);
-  }
-  tether_allocator hook() {
-    return tether_allocator{&do_malloc, &do_realloc, &do_free, this};
-  }
-};
+using tether_test::TrackingAllocator;
 
 TEST(DecoderApi, DecodesThroughTheHandleAndUsesTheAllocatorHook) {
-  CountingAllocator counting;
+  TrackingAllocator counting;
   tether_decoder_options options;
   tether_decoder_options_init(&options);
   options.allocator = counting.hook();
@@ -60,7 +37,7 @@ TEST(DecoderApi, DecodesThroughTheHandleAndUsesTheAllocatorHook) {
   EXPECT_STREQ(tether_decoder_last_error(decoder), "");
   tether_decoder_free(decoder);
   EXPECT_GE(counting.calls, 2u);  // the handle and its queue
-  EXPECT_EQ(counting.live, 0u);
+  EXPECT_EQ(counting.blocks, 0u);
 }
 
 TEST(DecoderApi, ReportsMalformedInputWithAMessage) {
@@ -70,8 +47,7 @@ TEST(DecoderApi, ReportsMalformedInputWithAMessage) {
   size_t consumed = 0;
   EXPECT_EQ(tether_decoder_feed(decoder, bad.data(), bad.size(), &consumed), TETHER_UNKNOWN_TYPE);
   EXPECT_NE(std::string(tether_decoder_last_error(decoder)).find("0x0077"), std::string::npos);
-  EXPECT_EQ(tether_decoder_feed(decoder, bad.data(), bad.size(), &consumed),
-            TETHER_STREAM_FAILED);
+  EXPECT_EQ(tether_decoder_feed(decoder, bad.data(), bad.size(), &consumed), TETHER_STREAM_FAILED);
   tether_decoder_free(decoder);
 }
 
@@ -128,8 +104,7 @@ TEST(DecoderApi, AcceptsAnOlderShorterOptionsStruct) {
   ASSERT_EQ(tether_decoder_new(&options, &decoder), TETHER_OK);
   Bytes chunk = frame(0x0401, TETHER_FLAG_CONTINUED, "x");
   size_t consumed = 0;
-  EXPECT_EQ(tether_decoder_feed(decoder, chunk.data(), chunk.size(), &consumed),
-            TETHER_BAD_FLAGS);
+  EXPECT_EQ(tether_decoder_feed(decoder, chunk.data(), chunk.size(), &consumed), TETHER_BAD_FLAGS);
   tether_decoder_free(decoder);
 }
 

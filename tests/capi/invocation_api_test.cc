@@ -8,12 +8,14 @@
 
 #include "frame_bytes.h"
 #include "tether.h"
+#include "tracking_allocator.h"
 
 namespace {
 
 using tether_test::Bytes;
 using tether_test::concat;
 using tether_test::frame;
+using tether_test::TrackingAllocator;
 
 // Start{known_entries: 1} + InputCommand{value{content: "hi"}}, written by hand.
 const Bytes kRequest = concat({frame(TETHER_MSG_START, 0, std::string("\x18\x01", 2)),
@@ -21,31 +23,6 @@ const Bytes kRequest = concat({frame(TETHER_MSG_START, 0, std::string("\x18\x01"
 // OutputCommand{value{content: "hi"}} + End.
 const Bytes kAnswer = concat(
     {frame(TETHER_MSG_OUTPUT_COMMAND, 0, "\x72\x04\x0a\x02hi"), frame(TETHER_MSG_END, 0, "")});
-
-struct CountingAllocator {
-  size_t calls = 0;
-  size_t live = 0;
-  size_t fail_after = SIZE_MAX;
-
-  static void *do_malloc(size_t size, void *self) {
-    auto *me = static_cast<CountingAllocator *>(self);
-    if (me->calls++ >= me->fail_after) return nullptr;
-    ++me->live;
-    return std::malloc(size);
-  }
-  static void *do_realloc(void *ptr, size_t size, void *self) {
-    auto *me = static_cast<CountingAllocator *>(self);
-    if (me->calls++ >= me->fail_after) return nullptr;
-    void *grown = std::realloc(ptr, size);
-    if (ptr == nullptr && grown != nullptr) ++me->live;
-    return grown;
-  }
-  static void do_free(void *ptr, void *self) {
-    if (ptr != nullptr) --static_cast<CountingAllocator *>(self)->live;
-    std::free(ptr);
-  }
-  tether_allocator hook() { return tether_allocator{&do_malloc, &do_realloc, &do_free, this}; }
-};
 
 Bytes take_output(tether_invocation *invocation) {
   Bytes out;
@@ -228,7 +205,7 @@ TEST(InvocationApi, ContentTypeVersion) {
 }
 
 TEST(InvocationApi, EveryAllocationGoesThroughTheHookAndFailuresLeakNothing) {
-  CountingAllocator counting;
+  TrackingAllocator counting;
   tether_session_options session;
   tether_session_options_init(&session);
   session.allocator = counting.hook();
@@ -242,10 +219,10 @@ TEST(InvocationApi, EveryAllocationGoesThroughTheHookAndFailuresLeakNothing) {
   tether_invocation_free(invocation);
   size_t needed = counting.calls;
   EXPECT_GT(needed, 0u);
-  EXPECT_EQ(counting.live, 0u);
+  EXPECT_EQ(counting.blocks, 0u);
 
   for (size_t fail_after = 0; fail_after < needed; ++fail_after) {
-    CountingAllocator failing;
+    TrackingAllocator failing;
     failing.fail_after = fail_after;
     session.allocator = failing.hook();
     tether_invocation *attempt = nullptr;
@@ -255,7 +232,7 @@ TEST(InvocationApi, EveryAllocationGoesThroughTheHookAndFailuresLeakNothing) {
       tether_invocation_free(attempt);
     }
     EXPECT_EQ(status, TETHER_NO_MEMORY) << "failing after " << fail_after << " allocations";
-    EXPECT_EQ(failing.live, 0u) << "failing after " << fail_after << " allocations";
+    EXPECT_EQ(failing.blocks, 0u) << "failing after " << fail_after << " allocations";
   }
 }
 

@@ -6,36 +6,14 @@
 #include <vector>
 
 #include "tether.h"
+#include "tracking_allocator.h"
 
 namespace {
 
+using tether_test::TrackingAllocator;
+
 constexpr uint64_t kMs = 1'000'000;
 constexpr uint64_t kS = 1'000'000'000;
-
-// Counts allocations and can fail the n-th one (failmalloc style).
-struct TestAllocator {
-  size_t calls = 0;
-  size_t live = 0;
-  size_t fail_at = SIZE_MAX;  // 0-based index of the call that returns NULL
-
-  static void *do_malloc(size_t size, void *self) {
-    auto *me = static_cast<TestAllocator *>(self);
-    if (me->calls++ == me->fail_at) return nullptr;
-    ++me->live;
-    return std::malloc(size);
-  }
-  static void *do_realloc(void *ptr, size_t size, void *self) {
-    auto *me = static_cast<TestAllocator *>(self);
-    if (me->calls++ == me->fail_at) return nullptr;
-    if (ptr == nullptr) ++me->live;
-    return std::realloc(ptr, size);
-  }
-  static void do_free(void *ptr, void *self) {
-    if (ptr != nullptr) --static_cast<TestAllocator *>(self)->live;
-    std::free(ptr);
-  }
-  tether_allocator hook() { return tether_allocator{&do_malloc, &do_realloc, &do_free, this}; }
-};
 
 struct Changes {
   std::vector<std::string> seen;
@@ -48,7 +26,7 @@ struct Changes {
 
 TEST(ProberApi, PingsDecodeAsFramesAndTheirEchoesAreMatched) {
   Changes changes;
-  TestAllocator allocator;
+  TrackingAllocator allocator;
   tether_prober_options options;
   tether_prober_options_init(&options);
   options.selection = TETHER_PROBE_ALL;
@@ -114,7 +92,7 @@ TEST(ProberApi, PingsDecodeAsFramesAndTheirEchoesAreMatched) {
             std::string::npos);
   EXPECT_GT(allocator.calls, 0u);
   tether_prober_free(prober);
-  EXPECT_EQ(allocator.live, 0u);
+  EXPECT_EQ(allocator.blocks, 0u);
 }
 
 TEST(ProberApi, NullsAndBadSizesAreInvalidArguments) {
@@ -204,7 +182,7 @@ TEST(ProberApi, OlderStructsGetDefaultsForTheFieldsTheyLack) {
 // Every allocation failing in turn: each call returns OK or NO_MEMORY, nothing leaks.
 TEST(ProberApi, SurvivesEveryAllocationFailure) {
   for (size_t fail_at = 0;; ++fail_at) {
-    TestAllocator allocator;
+    TrackingAllocator allocator;
     allocator.fail_at = fail_at;
     tether_prober_options options;
     tether_prober_options_init(&options);
@@ -244,7 +222,7 @@ TEST(ProberApi, SurvivesEveryAllocationFailure) {
     } else {
       EXPECT_EQ(status, TETHER_NO_MEMORY);
     }
-    EXPECT_EQ(allocator.live, 0u) << "fail_at " << fail_at;
+    EXPECT_EQ(allocator.blocks, 0u) << "fail_at " << fail_at;
     if (!failed) break;  // the failure point is past the last allocation
     ASSERT_LT(fail_at, 10000u);
   }

@@ -9,37 +9,14 @@
 
 #include "frame_bytes.h"
 #include "tether.h"
+#include "tracking_allocator.h"
 
 namespace {
 
 using tether_test::Bytes;
 using tether_test::concat;
 using tether_test::frame;
-
-struct CountingAllocator {
-  size_t calls = 0;
-  size_t live = 0;
-  size_t fail_after = SIZE_MAX;
-
-  static void *do_malloc(size_t size, void *self) {
-    auto *me = static_cast<CountingAllocator *>(self);
-    if (me->calls++ >= me->fail_after) return nullptr;
-    ++me->live;
-    return std::malloc(size);
-  }
-  static void *do_realloc(void *ptr, size_t size, void *self) {
-    auto *me = static_cast<CountingAllocator *>(self);
-    if (me->calls++ >= me->fail_after) return nullptr;
-    void *grown = std::realloc(ptr, size);
-    if (ptr == nullptr && grown != nullptr) ++me->live;
-    return grown;
-  }
-  static void do_free(void *ptr, void *self) {
-    if (ptr != nullptr) --static_cast<CountingAllocator *>(self)->live;
-    std::free(ptr);
-  }
-  tether_allocator hook() { return tether_allocator{&do_malloc, &do_realloc, &do_free, this}; }
-};
+using tether_test::TrackingAllocator;
 
 const Bytes kPing = frame(TETHER_MSG_PING, 0, "\x0a\x05nonce");
 
@@ -78,7 +55,7 @@ tether_session_options small_options() {
 }
 
 TEST(SessionApi, AFullExchangeAllocatesOnlyThroughTheHook) {
-  CountingAllocator counting;
+  TrackingAllocator counting;
   tether_session_options options = small_options();
   options.allocator = counting.hook();
   tether_session *s = nullptr;
@@ -95,12 +72,12 @@ TEST(SessionApi, AFullExchangeAllocatesOnlyThroughTheHook) {
   EXPECT_EQ(stats.bytes_out, 2 * 15u + 5 * 8 + 300 + 8);  // Pongs, output chunks, End
   tether_session_free(s);
   EXPECT_GE(counting.calls, 4u);  // session, queues, reassembly buffer
-  EXPECT_EQ(counting.live, 0u);
+  EXPECT_EQ(counting.blocks, 0u);
 }
 
 TEST(SessionApi, EveryAllocationFailingIsReportedWithoutALeak) {
   for (size_t fail_after = 0; fail_after < 64; ++fail_after) {
-    CountingAllocator counting;
+    TrackingAllocator counting;
     counting.fail_after = fail_after;
     tether_session_options options = small_options();
     options.allocator = counting.hook();
@@ -117,7 +94,7 @@ TEST(SessionApi, EveryAllocationFailingIsReportedWithoutALeak) {
       EXPECT_EQ(status, TETHER_NO_MEMORY);
       EXPECT_EQ(s, nullptr);
     }
-    EXPECT_EQ(counting.live, 0u) << "fail_after " << fail_after;
+    EXPECT_EQ(counting.blocks, 0u) << "fail_after " << fail_after;
   }
 }
 

@@ -15,6 +15,7 @@
 #include "frame_bytes.h"
 #include "protocol.pb.h"
 #include "session/session.h"
+#include "tracking_allocator.h"
 
 namespace session_test {
 
@@ -22,6 +23,7 @@ namespace pb = dev::restate::service::protocol;
 using tether_test::Bytes;
 using tether_test::concat;
 using tether_test::frame;
+using tether_test::TrackingAllocator;
 
 inline Bytes ping_frame(const std::string &nonce) {
   pb::PingMessage ping;
@@ -34,47 +36,6 @@ inline void append(Bytes &to, const Bytes &more) { to.insert(to.end(), more.begi
 inline Bytes message_frame(uint16_t type, const std::string &payload, uint16_t flags = 0) {
   return frame(type, flags, payload);
 }
-
-// Live and peak bytes of every block handed out; a failing budget of calls.
-struct TrackingAllocator {
-  static constexpr size_t kPrefix = 16;  // the block's size, kept in front of it
-  size_t live = 0;
-  size_t peak = 0;
-  size_t blocks = 0;
-  size_t calls = 0;
-  size_t fail_after = SIZE_MAX;  // calls that succeed before every later one fails
-
-  static void *do_malloc(size_t size, void *self) {
-    return static_cast<TrackingAllocator *>(self)->grow(nullptr, size);
-  }
-  static void *do_realloc(void *ptr, size_t size, void *self) {
-    return static_cast<TrackingAllocator *>(self)->grow(ptr, size);
-  }
-  static void do_free(void *ptr, void *self) {
-    if (ptr == nullptr) return;
-    auto *me = static_cast<TrackingAllocator *>(self);
-    uint8_t *block = static_cast<uint8_t *>(ptr) - kPrefix;
-    size_t size;
-    std::memcpy(&size, block, sizeof size);
-    me->live -= size;
-    --me->blocks;
-    std::free(block);
-  }
-  void *grow(void *ptr, size_t size) {
-    if (calls++ >= fail_after) return nullptr;
-    uint8_t *block = ptr ? static_cast<uint8_t *>(ptr) - kPrefix : nullptr;
-    size_t old = 0;
-    if (block) std::memcpy(&old, block, sizeof old);
-    auto *grown = static_cast<uint8_t *>(std::realloc(block, size + kPrefix));
-    if (grown == nullptr) return nullptr;
-    std::memcpy(grown, &size, sizeof size);
-    if (!block) ++blocks;
-    live = live - old + size;
-    peak = std::max(peak, live);
-    return grown + kPrefix;
-  }
-  tether_allocator hook() { return tether_allocator{&do_malloc, &do_realloc, &do_free, this}; }
-};
 
 inline tether_session_options options(uint32_t version = 8) {
   tether_session_options o;
