@@ -142,11 +142,19 @@ std::string manifest_json(const Registry &registry, uint32_t max_protocol_versio
 
 Route route(const Request &request, const Registry &registry, uint32_t max_protocol_version) {
   if (request.path == "/discover") return discover(request, registry, max_protocol_version);
+  if (request.path == "/stats") {
+    if (request.method != "GET") return refuse(405, "/stats takes GET, not " + request.method);
+    Route r;
+    r.kind = Route::Kind::kStats;
+    r.status = 200;
+    r.content_type = "application/json";
+    return r;
+  }
   if (request.path.rfind(kInvokePrefix, 0) == 0) {
     return invoke(request, registry, max_protocol_version);
   }
-  return refuse(
-      404, "no such route " + request.path + " (GET /discover, POST /invoke/{service}/{handler})");
+  return refuse(404, "no such route " + request.path +
+                         " (GET /discover, GET /stats, POST /invoke/{service}/{handler})");
 }
 
 }  // namespace tether::h2

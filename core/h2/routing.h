@@ -1,5 +1,6 @@
 // What an endpoint does with a request, decided from its headers alone: the manifest
-// for GET /discover, an invocation for POST /invoke/{service}/{handler}, or a refusal
+// for GET /discover, its counters for GET /stats (JSON, for the conformance runner),
+// an invocation for POST /invoke/{service}/{handler}, or a refusal
 // with an HTTP status and a body that names what was wrong.
 #pragma once
 
@@ -23,11 +24,12 @@ struct Request {
 };
 
 struct Route {
-  enum class Kind { kDiscover, kInvoke, kRefuse };
+  enum class Kind { kDiscover, kStats, kInvoke, kRefuse };
   Kind kind = Kind::kRefuse;
   int status = 0;                    // HTTP status of the response
   std::string content_type;          // of the response
-  std::string body;                  // kDiscover: the manifest; kRefuse: the reason
+  std::string body;                  // kDiscover: the manifest; kRefuse: the reason (kStats:
+                                     // filled by the server)
   const Handler *handler = nullptr;  // kInvoke
   uint32_t protocol_version = 0;     // kInvoke
 };

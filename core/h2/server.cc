@@ -353,6 +353,7 @@ void Server::Impl::start_stream(Connection &c, Stream &s) {
           std::string("cannot start the invocation: ") + tether_status_str(status) + "\n";
     }
   }
+  if (s.route.kind == Route::Kind::kStats) s.route.body = stats_json(stats());
   if (s.invocation != nullptr) {
     invocations_total.fetch_add(1, std::memory_order_relaxed);
     open_invocations.fetch_add(1, std::memory_order_relaxed);
@@ -495,8 +496,27 @@ void Server::stop() {
   impl_->wake_list.clear();
 }
 
-ServerStats Server::stats() const {
-  const Impl &i = *impl_;
+std::string stats_json(const ServerStats &s) {
+  std::string json = "{";
+  auto field = [&json](const char *name, uint64_t value) {
+    if (json.size() > 1) json += ",";
+    json += std::string("\"") + name + "\":" + std::to_string(value);
+  };
+  field("connections", s.connections);
+  field("streams", s.streams);
+  field("invocations", s.invocations);
+  field("refused", s.refused);
+  field("open_invocations", s.open_invocations);
+  field("peak_session_outbound", s.peak_session_outbound);
+  field("peak_held_inbound", s.peak_held_inbound);
+  field("peak_connection_unsent", s.peak_connection_unsent);
+  return json + "}";
+}
+
+ServerStats Server::stats() const { return impl_->stats(); }
+
+ServerStats Server::Impl::stats() const {
+  const Impl &i = *this;
   ServerStats s;
   s.connections = i.connections_total.load();
   s.streams = i.streams_total.load();

@@ -45,6 +45,9 @@ struct ServerStats {
   uint64_t peak_connection_unsent = 0;
 };
 
+// The counters as one flat JSON object (GET /stats).
+std::string stats_json(const ServerStats &stats);
+
 class Server {
  public:
   // Validates options, listens and starts the threads. nullptr with *error on failure.

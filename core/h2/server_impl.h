@@ -120,6 +120,7 @@ struct Server::Impl {
   void watch_output(Connection &c, bool on);
   void drain_wake_list();
   void start_stream(Connection &c, Stream &s);
+  ServerStats stats() const;
   void feed(Stream &s, const uint8_t *data, size_t length);
   size_t feed_some(Stream &s, const uint8_t *data, size_t length);
   void retry_input(Stream &s);

@@ -20,6 +20,20 @@ TEST(H2Endpoint, DiscoverServesTheManifest) {
             "{\"name\":\"big\"},{\"name\":\"block\"}]}]}");
 }
 
+TEST(H2Endpoint, StatsCountTheInvocationsServed) {
+  Endpoint endpoint;
+  Conn conn(endpoint.port());
+  int32_t echo = conn.invoke("echo", "counted");
+  ASSERT_TRUE(conn.wait_closed(echo));
+  int32_t id = conn.get("/stats", "application/json");
+  ASSERT_TRUE(conn.wait_closed(id));
+  const Response &r = conn.responses[id];
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_NE(r.body.find("\"invocations\":1,"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"peak_session_outbound\":"), std::string::npos) << r.body;
+}
+
 TEST(H2Endpoint, EchoReturnsItsInputThenEnd) {
   Endpoint endpoint;
   Conn conn(endpoint.port());

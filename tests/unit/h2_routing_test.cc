@@ -83,6 +83,15 @@ TEST(H2Routing, WrongMethodIs405) {
   Registry r = echo_registry();
   EXPECT_EQ(tether::h2::route(Request{"GET", "/invoke/Echo/echo", "", ""}, r, 8).status, 405);
   EXPECT_EQ(tether::h2::route(Request{"POST", "/discover", "", ""}, r, 8).status, 405);
+  EXPECT_EQ(tether::h2::route(Request{"POST", "/stats", "", ""}, r, 8).status, 405);
+}
+
+TEST(H2Routing, StatsIsServedAsJson) {
+  Registry r = echo_registry();
+  Route route = tether::h2::route(Request{"GET", "/stats", "", ""}, r, 8);
+  EXPECT_EQ(route.kind, Route::Kind::kStats);
+  EXPECT_EQ(route.status, 200);
+  EXPECT_EQ(route.content_type, "application/json");
 }
 
 TEST(H2Routing, DiscoverAnswersTheHighestAcceptedManifestVersion) {
