@@ -14,12 +14,18 @@ static size_t put_frame(uint8_t *out, uint16_t type, uint16_t flags, const char 
 
 static const char *name_of(uint16_t type) {
   switch (type) {
-    case TETHER_MSG_START: return "Start";
-    case TETHER_MSG_END: return "End";
-    case TETHER_MSG_PING: return "Ping";
-    case TETHER_MSG_INPUT_COMMAND: return "InputCommand";
-    case TETHER_MSG_OUTPUT_COMMAND: return "OutputCommand";
-    default: return "other";
+    case TETHER_MSG_START:
+      return "Start";
+    case TETHER_MSG_END:
+      return "End";
+    case TETHER_MSG_PING:
+      return "Ping";
+    case TETHER_MSG_INPUT_COMMAND:
+      return "InputCommand";
+    case TETHER_MSG_OUTPUT_COMMAND:
+      return "OutputCommand";
+    default:
+      return "other";
   }
 }
 
@@ -34,7 +40,8 @@ int main(void) {
   length += put_frame(stream + length, TETHER_MSG_START, 0, "start");
   length += put_frame(stream + length, TETHER_MSG_INPUT_COMMAND, 0, "hello");
   length += put_frame(stream + length, TETHER_MSG_PING, 0, "nonce-1");
-  length += put_frame(stream + length, TETHER_MSG_OUTPUT_COMMAND, TETHER_FLAG_CONTINUED, "first half,");
+  length +=
+      put_frame(stream + length, TETHER_MSG_OUTPUT_COMMAND, TETHER_FLAG_CONTINUED, "first half,");
   length += put_frame(stream + length, TETHER_MSG_OUTPUT_COMMAND, 0, " second half");
   length += put_frame(stream + length, TETHER_MSG_END, 0, "");
   /* A frame whose type is not in the protocol: the decoder must refuse it. */

@@ -50,28 +50,28 @@ TETHER_API unsigned tether_abi_version(void);
 /* Codes are only ever appended; a value never changes meaning. */
 typedef enum tether_status {
   TETHER_OK = 0,
-  TETHER_WOULD_BLOCK = 1,         /* a budget is full: retry after the queue drains */
-  TETHER_EMPTY = 2,               /* nothing to return yet: feed more input */
-  TETHER_QUEUE_FULL = 3,          /* rejected by a reject overflow policy */
-  TETHER_TIMEOUT = 4,             /* a deadline passed */
-  TETHER_MESSAGE_TOO_LARGE = 5,   /* an outgoing message is over max_message_size */
-  TETHER_INVALID_ARGUMENT = 6,    /* a NULL handle, a bad option, a value out of range */
-  TETHER_INVALID_STATE = 7,       /* the call is not allowed in the handle's state */
-  TETHER_NO_MEMORY = 8,           /* the allocator returned NULL */
-  TETHER_TRUNCATED = 9,           /* the stream ended inside a frame */
-  TETHER_FRAME_TOO_LARGE = 10,    /* a frame header announces more than max_frame_payload */
-  TETHER_UNKNOWN_TYPE = 11,       /* an unknown control message type (< 0x0400) */
-  TETHER_BAD_FLAGS = 12,          /* flags that the message type does not allow */
-  TETHER_STREAM_FAILED = 13,      /* input after the stream already failed */
-  TETHER_CHUNK_INTERLEAVED = 14,  /* a non-control frame between the chunks of a message */
-  TETHER_CHUNK_TYPE_CHANGE = 15,  /* a chunk of another type than the message it continues */
+  TETHER_WOULD_BLOCK = 1,           /* a budget is full: retry after the queue drains */
+  TETHER_EMPTY = 2,                 /* nothing to return yet: feed more input */
+  TETHER_QUEUE_FULL = 3,            /* rejected by a reject overflow policy */
+  TETHER_TIMEOUT = 4,               /* a deadline passed */
+  TETHER_MESSAGE_TOO_LARGE = 5,     /* an outgoing message is over max_message_size */
+  TETHER_INVALID_ARGUMENT = 6,      /* a NULL handle, a bad option, a value out of range */
+  TETHER_INVALID_STATE = 7,         /* the call is not allowed in the handle's state */
+  TETHER_NO_MEMORY = 8,             /* the allocator returned NULL */
+  TETHER_TRUNCATED = 9,             /* the stream ended inside a frame */
+  TETHER_FRAME_TOO_LARGE = 10,      /* a frame header announces more than max_frame_payload */
+  TETHER_UNKNOWN_TYPE = 11,         /* an unknown control message type (< 0x0400) */
+  TETHER_BAD_FLAGS = 12,            /* flags that the message type does not allow */
+  TETHER_STREAM_FAILED = 13,        /* input after the stream already failed */
+  TETHER_CHUNK_INTERLEAVED = 14,    /* a non-control frame between the chunks of a message */
+  TETHER_CHUNK_TYPE_CHANGE = 15,    /* a chunk of another type than the message it continues */
   TETHER_REASSEMBLY_TOO_LARGE = 16, /* an incoming chunked message crossed max_message_size */
-  TETHER_BAD_MESSAGE = 17,        /* a message body that is not valid protobuf for its type */
-  TETHER_PROTOCOL_VIOLATION = 18, /* a message not allowed here (e.g. Ping below V8) */
-  TETHER_UNSUPPORTED_VERSION = 19, /* a protocol version outside the supported range */
-  TETHER_CLOSED = 20,             /* the stream has ended; no more input or output */
-  TETHER_IO = 21,                 /* a transport (socket, HTTP/2) error */
-  TETHER_INTERNAL = 22            /* a bug in tether: please report it */
+  TETHER_BAD_MESSAGE = 17,          /* a message body that is not valid protobuf for its type */
+  TETHER_PROTOCOL_VIOLATION = 18,   /* a message not allowed here (e.g. Ping below V8) */
+  TETHER_UNSUPPORTED_VERSION = 19,  /* a protocol version outside the supported range */
+  TETHER_CLOSED = 20,               /* the stream has ended; no more input or output */
+  TETHER_IO = 21,                   /* a transport (socket, HTTP/2) error */
+  TETHER_INTERNAL = 22              /* a bug in tether: please report it */
 } tether_status;
 
 /* Family of a status, used by bindings to build their exception hierarchy. */
@@ -201,7 +201,7 @@ typedef struct tether_session tether_session;
 
 typedef struct tether_session_options {
   size_t struct_size;
-  uint32_t protocol_version;  /* negotiated version, 5..8; default 8 */
+  uint32_t protocol_version; /* negotiated version, 5..8; default 8 */
   /* V8 chunk size bound, >= 1; default 1 MiB. Below V8 there is no chunking: one
    * frame carries one message of up to max_message_size, both ways. */
   uint32_t max_frame_payload;
@@ -223,9 +223,10 @@ typedef struct tether_session_options {
 } tether_session_options;
 
 typedef enum tether_event_kind {
-  TETHER_EVENT_MESSAGE = 1,  /* a message for the handler: type, flags, data/length = payload */
-  TETHER_EVENT_PING = 2,     /* a Ping was dispatched; data/length = nonce; answered says if a Pong was queued */
-  TETHER_EVENT_WRITABLE = 3  /* output drained below the low watermark: send() may go on */
+  TETHER_EVENT_MESSAGE = 1, /* a message for the handler: type, flags, data/length = payload */
+  TETHER_EVENT_PING =
+      2, /* a Ping was dispatched; data/length = nonce; answered says if a Pong was queued */
+  TETHER_EVENT_WRITABLE = 3 /* output drained below the low watermark: send() may go on */
 } tether_event_kind;
 
 /* data is owned by the session and valid until the next call on it (send() of the
@@ -242,9 +243,9 @@ typedef struct tether_event {
 
 typedef struct tether_session_stats {
   size_t struct_size;
-  uint64_t bytes_in, bytes_out;           /* wire bytes fed / taken by the transport */
+  uint64_t bytes_in, bytes_out; /* wire bytes fed / taken by the transport */
   uint64_t frames_in, frames_out;
-  uint64_t chunks_in, chunks_out;         /* frames that were part of a chunked message */
+  uint64_t chunks_in, chunks_out; /* frames that were part of a chunked message */
   uint64_t messages_in, messages_out;
   uint64_t pings_answered;
   uint64_t inbound_buffered, outbound_buffered;           /* now */
@@ -521,7 +522,7 @@ typedef struct tether_invocation_input {
   uint32_t retry_count_since_last_stored_entry;
   uint64_t duration_since_last_stored_entry; /* milliseconds */
   uint64_t random_seed;                      /* V6+; 0 when absent */
-  const uint8_t *value; /* InputCommand.value.content: the request body */
+  const uint8_t *value;                      /* InputCommand.value.content: the request body */
   size_t value_length;
   const tether_invocation_header *headers;
   size_t header_count;
@@ -549,20 +550,17 @@ TETHER_API void tether_invocation_free(tether_invocation *invocation);
  * TETHER_PROTOCOL_MIN_VERSION..max_version (answer HTTP 415), TETHER_INVALID_ARGUMENT
  * if it is not such a content type at all. */
 TETHER_API tether_status tether_invocation_content_type_version(const char *content_type,
-                                                                size_t length,
-                                                                uint32_t max_version,
+                                                                size_t length, uint32_t max_version,
                                                                 uint32_t *version);
 
 /* Transport side: the same contracts as tether_session_feed, _finish_input,
  * _pending_output and _consume_output. */
-TETHER_API tether_status tether_invocation_feed(tether_invocation *invocation,
-                                                const uint8_t *data, size_t length,
-                                                size_t *consumed);
+TETHER_API tether_status tether_invocation_feed(tether_invocation *invocation, const uint8_t *data,
+                                                size_t length, size_t *consumed);
 TETHER_API tether_status tether_invocation_finish_input(tether_invocation *invocation);
 TETHER_API tether_status tether_invocation_pending_output(tether_invocation *invocation,
                                                           const uint8_t **data, size_t *length);
-TETHER_API tether_status tether_invocation_consume_output(tether_invocation *invocation,
-                                                          size_t n);
+TETHER_API tether_status tether_invocation_consume_output(tether_invocation *invocation, size_t n);
 
 /* The dispatch step: TETHER_OK with *event filled, TETHER_EMPTY (nothing until more
  * input), TETHER_WOULD_BLOCK (a Pong waits: take output, then call again), TETHER_CLOSED
@@ -633,8 +631,8 @@ TETHER_API tether_status tether_reply_value(tether_reply *reply, const uint8_t *
 TETHER_API tether_status tether_reply_failure(tether_reply *reply, uint32_t code,
                                               const char *message, size_t length);
 /* ErrorMessage{code, message}: the runtime retries the attempt. */
-TETHER_API tether_status tether_reply_error(tether_reply *reply, uint32_t code,
-                                            const char *message, size_t length);
+TETHER_API tether_status tether_reply_error(tether_reply *reply, uint32_t code, const char *message,
+                                            size_t length);
 
 typedef struct tether_endpoint_options {
   size_t struct_size;

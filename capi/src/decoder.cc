@@ -1,7 +1,7 @@
 // The tether_decoder handle: a thin shim over tether::FrameDecoder.
-#include "options.h"
-#include "common/allocator.h"
 #include "frame/decoder.h"
+#include "common/allocator.h"
+#include "options.h"
 
 struct tether_decoder {
   tether_decoder(const tether_decoder_options &options, const tether::Allocator &allocator)

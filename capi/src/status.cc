@@ -27,8 +27,6 @@ int tether_status_is_fatal(tether_status status) {
   return info ? info->fatal : 1;
 }
 
-const tether_status_info *tether_status_table(size_t *count) {
-  return tether::status_table(count);
-}
+const tether_status_info *tether_status_table(size_t *count) { return tether::status_table(count); }
 
 }  // extern "C"

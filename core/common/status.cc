@@ -7,7 +7,7 @@ namespace tether {
 namespace {
 
 #define ROW(code, family, retryable, fatal, message) \
-  {code, #code, message, family, retryable, fatal}
+  { code, #code, message, family, retryable, fatal }
 
 // One row per code, in code order. Bindings generate their constants from this.
 constexpr tether_status_info kTable[] = {

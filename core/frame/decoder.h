@@ -34,8 +34,8 @@ class FrameDecoder {
 
   FrameReader reader_;
   size_t max_buffered_;
-  ByteBuffer queue_;      // records: 8 bytes of FrameHeader, then the payload
-  size_t committed_ = 0;  // bytes of queue_ holding complete frames
+  ByteBuffer queue_;             // records: 8 bytes of FrameHeader, then the payload
+  size_t committed_ = 0;         // bytes of queue_ holding complete frames
   bool pending_header_ = false;  // a validated header waits for room in queue_
 };
 

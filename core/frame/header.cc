@@ -10,9 +10,11 @@ TypeClass classify_type(uint16_t type) {
 }
 
 const char *type_name(uint16_t type) {
-  static constexpr const char *kControl[] = {
-      "Start",      "Suspension",           "Error",      "End", "CommandAck",
-      "ProposeRunCompletion", "AwaitingOn", "ProposeRunCompletionAck", "Ping", "Pong"};
+  static constexpr const char *kControl[] = {"Start",      "Suspension",
+                                             "Error",      "End",
+                                             "CommandAck", "ProposeRunCompletion",
+                                             "AwaitingOn", "ProposeRunCompletionAck",
+                                             "Ping",       "Pong"};
   switch (classify_type(type)) {
     case TypeClass::kControl:
       return kControl[type];
@@ -47,9 +49,8 @@ Status validate_header(const FrameHeader &header, const FrameLimits &limits, Err
   if (limits.allow_continued && !interleavable_control(header.type)) allowed |= kFlagContinued;
   uint16_t extra = header.flags & static_cast<uint16_t>(~allowed);
   if (extra != 0) {
-    const char *why = (extra & kFlagContinued) && !limits.allow_continued
-                          ? " (CONTINUED needs protocol V8)"
-                          : "";
+    const char *why =
+        (extra & kFlagContinued) && !limits.allow_continued ? " (CONTINUED needs protocol V8)" : "";
     return error.set(TETHER_BAD_FLAGS, "flags 0x%04x not allowed on %s (type 0x%04x)%s", extra,
                      type_name(header.type), header.type, why);
   }

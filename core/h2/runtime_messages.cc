@@ -1,7 +1,7 @@
 #include "h2/runtime_messages.h"
 
-#include "frame/header.h"
 #include "common/wire.h"
+#include "frame/header.h"
 
 namespace tether::h2 {
 namespace {

@@ -216,7 +216,7 @@ TEST(H2BadInput, PingsFromAPeerThatStopsReadingQueueBoundedPongs) {
   for (int i = 0; i < 20; ++i) still_serving(other);  // time for the Pings to be read
   still_serving(conn);
   tether_endpoint_stats stats = endpoint.stats();
-  EXPECT_GT(stats.peak_session_outbound, 4096u);  // the Pongs did pile up...
+  EXPECT_GT(stats.peak_session_outbound, 4096u);                        // the Pongs did pile up...
   EXPECT_LE(stats.peak_session_outbound, 4096u + (64u << 10) + 1024u);  // ...to a bound
   EXPECT_LE(conn.responses[id].body.size(), 65535u);
   conn.client->cancel(id);

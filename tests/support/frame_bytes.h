@@ -23,7 +23,8 @@ inline Bytes header_only(uint16_t type, uint16_t flags, uint32_t length) {
 inline Bytes frame(uint16_t type, uint16_t flags, const std::string &payload) {
   Bytes out = header_only(type, flags, static_cast<uint32_t>(payload.size()));
   out.resize(out.size() + payload.size());
-  if (!payload.empty()) std::memcpy(out.data() + TETHER_FRAME_HEADER_SIZE, payload.data(), payload.size());
+  if (!payload.empty())
+    std::memcpy(out.data() + TETHER_FRAME_HEADER_SIZE, payload.data(), payload.size());
   return out;
 }
 

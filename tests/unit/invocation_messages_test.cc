@@ -4,9 +4,9 @@
 
 #include <string>
 
+#include "common/wire.h"
 #include "invocation/content_type.h"
 #include "invocation/messages.h"
-#include "common/wire.h"
 #include "protocol.pb.h"
 
 namespace {

@@ -119,7 +119,9 @@ TEST(ProtoRoundTrip, FieldNumbersMatchTheRealProtocol) {
   // Value.content = 1 inside OutputCommand.value = 14: tag 14<<3|2 = 0x72.
   pb::OutputCommandMessage m;
   m.mutable_value()->set_content("A");
-  EXPECT_EQ(m.SerializeAsString(), std::string("\x72\x03\x0a\x01" "A", 5));
+  EXPECT_EQ(m.SerializeAsString(), std::string("\x72\x03\x0a\x01"
+                                               "A",
+                                               5));
   // Ping.nonce = 1: tag 0x0a.
   pb::PingMessage ping;
   ping.set_nonce("n");
