@@ -8,15 +8,6 @@
 namespace tether_test {
 namespace {
 
-// Asserts that a fresh echo on conn still works.
-void still_serving(Conn &conn) {
-  int32_t id = conn.invoke("echo", "still here");
-  ASSERT_TRUE(conn.wait_closed(id));
-  std::vector<Frame> frames = conn.responses[id].frames();
-  ASSERT_EQ(frames.size(), 2u);
-  EXPECT_EQ(output_value(frames[0]), "still here");
-}
-
 std::string raw_frame(uint16_t type, uint16_t flags, const std::string &payload) {
   std::string out(tether::kFrameHeaderSize, '\0');
   tether::encode_header(tether::FrameHeader{type, flags, uint32_t(payload.size())},
@@ -58,7 +49,7 @@ TEST(H2BadInput, RefusedRequestsNameWhatWasWrong) {
     EXPECT_NE(r.body.find(c.says), std::string::npos) << r.body;
   }
   EXPECT_EQ(endpoint.stats().refused, std::size(cases));
-  still_serving(conn);
+  expect_echo(conn);
 }
 
 TEST(H2BadInput, DiscoverWithoutASupportedManifestVersionIs406) {
@@ -107,7 +98,7 @@ TEST(H2BadInput, MalformedFramesFailTheStreamWithAnErrorNamingThem) {
         << "wanted \"" << c.says << "\" in: " << error.message();
     EXPECT_GE(error.code(), 400u);
   }
-  still_serving(conn);
+  expect_echo(conn);
 }
 
 // A client that stops reading a big response: the server's memory for it stays
@@ -128,10 +119,10 @@ TEST(H2BadInput, AReaderThatStopsCostsBoundedMemoryAndStallsNoOneElse) {
   ASSERT_TRUE(stalled.run_until([&] { return stalled.responses[big].body.size() >= 65535; }));
 
   // The same connection: other streams still complete.
-  still_serving(stalled);
+  expect_echo(stalled);
   // Another connection too.
   Conn other(endpoint.port());
-  still_serving(other);
+  expect_echo(other);
 
   EXPECT_FALSE(stalled.responses[big].closed);
   EXPECT_LE(stalled.responses[big].body.size(), 65535u);
@@ -213,8 +204,8 @@ TEST(H2BadInput, PingsFromAPeerThatStopsReadingQueueBoundedPongs) {
   // The response window fills (64 KiB), then the session's output stops growing.
   ASSERT_TRUE(conn.run_until([&] { return conn.responses[id].body.size() >= 65535; }));
   Conn other(endpoint.port());
-  for (int i = 0; i < 20; ++i) still_serving(other);  // time for the Pings to be read
-  still_serving(conn);
+  for (int i = 0; i < 20; ++i) expect_echo(other);  // time for the Pings to be read
+  expect_echo(conn);
   tether_endpoint_stats stats = endpoint.stats();
   EXPECT_GT(stats.peak_session_outbound, 4096u);                        // the Pongs did pile up...
   EXPECT_LE(stats.peak_session_outbound, 4096u + (64u << 10) + 1024u);  // ...to a bound

@@ -9,14 +9,6 @@
 namespace tether_test {
 namespace {
 
-void expect_echo(Conn &conn) {
-  int32_t id = conn.invoke("echo", "ok");
-  ASSERT_TRUE(conn.wait_closed(id));
-  std::vector<Frame> frames = conn.responses[id].frames();
-  ASSERT_EQ(frames.size(), 2u);
-  EXPECT_EQ(output_value(frames[0]), "ok");
-}
-
 TEST(H2Connection, GarbageInsteadOfAPrefaceClosesOnlyThatConnection) {
   Endpoint endpoint;
   std::string error;
@@ -37,7 +29,7 @@ TEST(H2Connection, GarbageInsteadOfAPrefaceClosesOnlyThatConnection) {
   close(fd);
   EXPECT_TRUE(eof);
   Conn conn(endpoint.port());
-  expect_echo(conn);
+  expect_echo(conn, "ok");
 }
 
 TEST(H2Connection, APeerThatVanishesMidInvocationLeavesNothingBehind) {
@@ -50,7 +42,7 @@ TEST(H2Connection, APeerThatVanishesMidInvocationLeavesNothingBehind) {
     ASSERT_TRUE(gone.run_until([&] { return endpoint.stats().open_invocations == 2; }));
   }  // the connection closes while the handler blocks
   Conn conn(endpoint.port());
-  expect_echo(conn);
+  expect_echo(conn, "ok");
   ASSERT_TRUE(conn.run_until([&] { return endpoint.stats().open_invocations == 0; }));
 }
 
@@ -83,7 +75,7 @@ TEST(H2Client, ReportsConnectFailuresAndMisuse) {
 TEST(H2Client, AServerThatGoesAwayIsAnIoError) {
   auto endpoint = std::make_unique<Endpoint>();
   Conn conn(endpoint->port());
-  expect_echo(conn);
+  expect_echo(conn, "ok");
   endpoint.reset();
   EXPECT_FALSE(conn.run_until([] { return false; }, 2000));
   EXPECT_EQ(conn.client->run(0), TETHER_IO);

@@ -173,4 +173,13 @@ inline std::string output_value(const Frame &f) {
   return m.value().content();
 }
 
+// Asserts that a fresh echo on conn still works (the server kept serving).
+inline void expect_echo(Conn &conn, const std::string &text = "still here") {
+  int32_t id = conn.invoke("echo", text);
+  ASSERT_TRUE(conn.wait_closed(id));
+  std::vector<Frame> frames = conn.responses[id].frames();
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(output_value(frames[0]), text);
+}
+
 }  // namespace tether_test
