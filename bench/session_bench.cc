@@ -23,8 +23,11 @@ void BM_PingTurnaround(benchmark::State &state) {
   ping[8] = 0x0a;
   ping[9] = 16;
   std::memset(ping + 10, 'n', 16);
+  tether_session_options options;
+  tether_session_options_init(&options);
+  options.extensions = TETHER_EXT_PING;
   tether_session *s = nullptr;
-  tether_session_new(nullptr, &s);
+  tether_session_new(&options, &s);
   uint64_t pong_bytes = 0;
   for (auto _ : state) {
     size_t consumed;
@@ -64,6 +67,7 @@ void BM_Reassemble(benchmark::State &state) {
   tether_session_options_init(&options);
   options.max_frame_payload = kChunk;
   options.max_message_size = size;
+  options.extensions = TETHER_EXT_CHUNKED;
   uint8_t continued[8], last[8];
   tether_frame_header_encode(0x0400, TETHER_FLAG_CONTINUED, kChunk, continued);
   tether_frame_header_encode(0x0400, 0, kChunk, last);

@@ -36,8 +36,13 @@ int main(void) {
   n += put_frame(in + n, TETHER_MSG_PING, 0, ping2, sizeof ping2);
   n += put_frame(in + n, TETHER_MSG_INPUT_COMMAND, 0, input + 4, sizeof input - 4);
 
+  /* The runtime offered "tether-extensions: ping/1, chunked/1" and the SDK accepted
+   * both (tether_extensions_parse), so Pings and chunks are valid on this stream. */
+  tether_session_options options;
+  tether_session_options_init(&options);
+  options.extensions = TETHER_EXT_PING | TETHER_EXT_CHUNKED;
   tether_session *session = NULL;
-  if (tether_session_new(NULL, &session) != TETHER_OK) return 1;
+  if (tether_session_new(&options, &session) != TETHER_OK) return 1;
   size_t taken = 0;
   if (check(tether_session_feed(session, in, n, &taken), session, "feed")) return 1;
   printf("fed %zu bytes\n", taken);

@@ -40,8 +40,11 @@ static tether_session *started_session(void) {
   static const uint8_t start_body[] = {0x0a, 3, 'i', 'n', 'v', 0x12, 3, 'i', 'n', 'v', 0x18, 1};
   uint8_t start[64];
   size_t n = frame(TETHER_MSG_START, start_body, sizeof start_body, start);
+  tether_session_options options;
+  tether_session_options_init(&options);
+  options.extensions = TETHER_EXT_PING;
   tether_session *session;
-  tether_status s = tether_session_new(NULL, &session);
+  tether_status s = tether_session_new(&options, &session);
   if (s != TETHER_OK) die("session_new", s, NULL);
   size_t used;
   if ((s = tether_session_feed(session, start, n, &used)) != TETHER_OK)

@@ -67,7 +67,7 @@ typedef enum tether_status {
   TETHER_CHUNK_TYPE_CHANGE = 15,    /* a chunk of another type than the message it continues */
   TETHER_REASSEMBLY_TOO_LARGE = 16, /* an incoming chunked message crossed max_message_size */
   TETHER_BAD_MESSAGE = 17,          /* a message body that is not valid protobuf for its type */
-  TETHER_PROTOCOL_VIOLATION = 18,   /* a message not allowed here (e.g. Ping below V8) */
+  TETHER_PROTOCOL_VIOLATION = 18,   /* a message not allowed here (e.g. a Ping not negotiated) */
   TETHER_UNSUPPORTED_VERSION = 19,  /* a protocol version outside the supported range */
   TETHER_CLOSED = 20,               /* the stream has ended; no more input or output */
   TETHER_IO = 21,                   /* a transport (socket, HTTP/2) error */
@@ -119,7 +119,9 @@ typedef struct tether_allocator {
 #define TETHER_FRAME_HEADER_SIZE 8
 
 /* Message types (u16). Types with (type & 0xFC00) != 0 are commands, notifications
- * or custom entries and pass through; unknown types below 0x0400 are an error. */
+ * or custom entries and pass through; so do, on protocol V8, upstream's ephemeral
+ * commands (0x0200..0x02FF) and notifications (0x0300..0x03FF). Other types below
+ * 0x0400 are judged by the stream's protocol version: unknown ones are an error. */
 #define TETHER_MSG_START 0x0000
 #define TETHER_MSG_SUSPENSION 0x0001
 #define TETHER_MSG_ERROR 0x0002
@@ -128,14 +130,14 @@ typedef struct tether_allocator {
 #define TETHER_MSG_PROPOSE_RUN_COMPLETION 0x0005
 #define TETHER_MSG_AWAITING_ON 0x0006
 #define TETHER_MSG_PROPOSE_RUN_COMPLETION_ACK 0x0007
-#define TETHER_MSG_PING 0x0008 /* draft V8 */
-#define TETHER_MSG_PONG 0x0009 /* draft V8 */
+#define TETHER_MSG_PING 0x0008 /* tether extension ping/1 */
+#define TETHER_MSG_PONG 0x0009 /* tether extension ping/1 */
 #define TETHER_MSG_INPUT_COMMAND 0x0400
 #define TETHER_MSG_OUTPUT_COMMAND 0x0401
 
 /* Flags (u16, the header's bits 47..32). */
 #define TETHER_FLAG_REQUESTED_ACK 0x8000 /* commands and custom entries only */
-#define TETHER_FLAG_CONTINUED 0x4000     /* draft V8: more chunks follow */
+#define TETHER_FLAG_CONTINUED 0x4000     /* extension chunked/1: more chunks follow */
 
 #define TETHER_DEFAULT_MAX_FRAME_PAYLOAD (1u << 20)
 #define TETHER_DEFAULT_MAX_MESSAGE_SIZE (32u << 20)
@@ -153,6 +155,31 @@ typedef struct tether_frame {
 TETHER_API void tether_frame_header_encode(uint16_t type, uint16_t flags, uint32_t length,
                                            uint8_t out[TETHER_FRAME_HEADER_SIZE]);
 
+/* ---- Extensions: negotiated per stream ------------------------------------ */
+
+/* The tether extension is never implied by a protocol version: on each invocation
+ * stream the runtime offers features in the request header TETHER_EXTENSIONS_HEADER
+ * ("ping/1, chunked/1") and the SDK names the ones it accepts in its 200 response
+ * headers. A feature is active only when both sides named it. */
+#define TETHER_EXTENSIONS_HEADER "tether-extensions"
+#define TETHER_EXT_PING 0x1u    /* token "ping/1": Ping/Pong answered by the dispatch loop */
+#define TETHER_EXT_CHUNKED 0x2u /* token "chunked/1": messages as CONTINUED frames */
+#define TETHER_EXT_ALL 0x3u     /* every feature this library implements */
+#define TETHER_EXTENSIONS_MAX_LENGTH 1024 /* longest header value accepted */
+
+/* Parses a header value (length bytes, no NUL needed; NULL and 0 for no header):
+ * *accepted receives the features it names that are also in supported. Tokens are
+ * case-insensitive; unknown tokens, spaces, tabs, empty elements and duplicates are
+ * tolerated. TETHER_INVALID_ARGUMENT (*accepted 0) for a value over
+ * TETHER_EXTENSIONS_MAX_LENGTH or with a character outside the HTTP token set, with
+ * *problem (static storage; problem may be NULL) saying which. */
+TETHER_API tether_status tether_extensions_parse(const char *value, size_t length,
+                                                 uint32_t supported, uint32_t *accepted,
+                                                 const char **problem);
+/* The header value naming set ("ping/1, chunked/1"; "" for 0), static storage; NULL
+ * if set holds bits that are not TETHER_EXT_* features. */
+TETHER_API const char *tether_extensions_format(uint32_t set);
+
 /* ---- Frame decoder --------------------------------------------------------- */
 
 /* A streaming decoder: bytes may arrive split at any boundary. Each header is checked
@@ -166,7 +193,7 @@ typedef struct tether_decoder_options {
    * and returns TETHER_WOULD_BLOCK when a frame would not fit. Must be at least
    * max_frame_payload + TETHER_FRAME_HEADER_SIZE. 0 (the default): 4 * max_frame_payload. */
   size_t max_buffered;
-  int allow_continued; /* accept the CONTINUED flag (draft V8); default 0 */
+  int allow_continued; /* accept the CONTINUED flag (chunked/1 negotiated); default 0 */
   tether_allocator allocator;
 } tether_decoder_options;
 
@@ -192,18 +219,22 @@ TETHER_API const char *tether_decoder_last_error(const tether_decoder *decoder);
 /* feed() only parses and queues. next_event() is the dispatch step: it hands out the
  * next message in arrival order and, when that message is a Ping, queues the Pong
  * right then, so a Pong proves the dispatch loop ran. send() frames (chunking above
- * max_frame_payload on V8) and queues output under the outbound budget; the
+ * max_frame_payload when chunked/1 is active) and queues output under the outbound
+ * budget; the
  * transport takes output with pending_output()/consume_output(). */
 typedef struct tether_session tether_session;
 
 #define TETHER_PROTOCOL_MIN_VERSION 5
-#define TETHER_PROTOCOL_MAX_VERSION 8 /* 8 = draft V8: Ping/Pong, chunking */
+#define TETHER_PROTOCOL_MAX_VERSION 8 /* upstream V8 (ephemeral messages) */
 
 typedef struct tether_session_options {
   size_t struct_size;
-  uint32_t protocol_version; /* negotiated version, 5..8; default 8 */
-  /* V8 chunk size bound, >= 1; default 1 MiB. Below V8 there is no chunking: one
-   * frame carries one message of up to max_message_size, both ways. */
+  /* negotiated upstream version, 5..8; default 8. It decides only which message
+   * types are valid (V7 adds AwaitingOn and ProposeRunCompletionAck, V8 the
+   * ephemeral ranges); the tether extension is set by extensions below. */
+  uint32_t protocol_version;
+  /* Chunk size bound when chunked/1 is active, >= 1; default 1 MiB. Without it there
+   * is no chunking: one frame carries one message of up to max_message_size. */
   uint32_t max_frame_payload;
   uint64_t max_message_size; /* one (reassembled) message, 1..UINT32_MAX; default 32 MiB */
   /* Bytes fed but not yet dispatched, including a message being reassembled
@@ -220,6 +251,11 @@ typedef struct tether_session_options {
   uint64_t outbound_high_watermark;
   uint64_t outbound_low_watermark;
   tether_allocator allocator;
+  /* TETHER_EXT_* features active on this stream (both sides named them); default 0.
+   * Without ping/1 a Ping or Pong, without chunked/1 a CONTINUED flag fails the
+   * stream with PROTOCOL_VIOLATION / BAD_FLAGS and an ErrorMessage 571 naming the
+   * feature that was not negotiated. */
+  uint32_t extensions;
 } tether_session_options;
 
 typedef enum tether_event_kind {
@@ -260,12 +296,12 @@ TETHER_API void tether_session_free(tether_session *session);
  * bytes taken: all of them on TETHER_OK, what fitted on TETHER_WOULD_BLOCK (feed the
  * rest after dispatching). A malformed input fails the stream with its own status
  * the moment it is seen, before its payload is buffered where a header tells:
- * UNKNOWN_TYPE, FRAME_TOO_LARGE, BAD_FLAGS (e.g. CONTINUED below V8 or on a control
- * message), CHUNK_INTERLEAVED (a whole non-control message between chunks; only Ping,
- * Pong, Error and End may sit there), CHUNK_TYPE_CHANGE (a CONTINUED frame of another
- * type), REASSEMBLY_TOO_LARGE, PROTOCOL_VIOLATION (Ping below V8, a Pong sent to the
- * SDK, a Ping nonce missing or over 64 bytes), BAD_MESSAGE (a Ping body that is not
- * protobuf), NO_MEMORY. The session then drops what it had queued, queues an
+ * UNKNOWN_TYPE (by the protocol version's table), FRAME_TOO_LARGE, BAD_FLAGS (e.g.
+ * CONTINUED without chunked/1 or on a control message), CHUNK_INTERLEAVED (a whole non-control
+ * message between chunks; only Ping, Pong, Error and End may sit there), CHUNK_TYPE_CHANGE (a
+ * CONTINUED frame of another type), REASSEMBLY_TOO_LARGE, PROTOCOL_VIOLATION (a Ping or Pong
+ * without ping/1, a Pong sent to the SDK, a Ping nonce missing or over 64 bytes), BAD_MESSAGE (a
+ * Ping body that is not protobuf), NO_MEMORY. The session then drops what it had queued, queues an
  * ErrorMessage (code 571) naming the problem unless End or Error was already queued,
  * and later feeds return TETHER_STREAM_FAILED (last_error keeps the cause). After
  * finish_input, TETHER_CLOSED. */
@@ -281,9 +317,10 @@ TETHER_API tether_status tether_session_finish_input(tether_session *session);
 TETHER_API tether_status tether_session_next_event(tether_session *session, tether_event *event);
 /* Frames and queues one message, all of it or nothing. TETHER_MESSAGE_TOO_LARGE
  * (nothing queued, the session stays usable) if length > max_message_size, or for
- * Error and End over max_frame_payload on V8 (control messages are not chunked);
- * TETHER_WOULD_BLOCK at or above the high watermark; TETHER_CLOSED after End or Error
- * was queued; TETHER_INVALID_ARGUMENT for an unknown control type, Ping or Pong (the
+ * Error and End over max_frame_payload with chunked/1 (control messages are not
+ * chunked); TETHER_WOULD_BLOCK at or above the high watermark; TETHER_CLOSED after End
+ * or Error was queued; TETHER_INVALID_ARGUMENT for a type the protocol version does
+ * not know (ephemeral commands need V8), Ping or Pong (the
  * session answers Pings itself). End first answers every Ping still queued (read but
  * not yet dispatched): their Pongs go right before End and their events later report
  * answered = 1; a Ping read after End is not answered. */
@@ -301,7 +338,7 @@ TETHER_API tether_status tether_session_stats_get(const tether_session *session,
                                                   tether_session_stats *stats);
 TETHER_API const char *tether_session_last_error(const tether_session *session);
 
-/* ---- Prober: runtime side of Ping/Pong (draft V8) ---------------------------- */
+/* ---- Prober: runtime side of Ping/Pong (extension ping/1) -------------------- */
 
 /* Sans-I/O and clock-injected: every call that depends on time takes now_ns, a
  * monotonic time in nanoseconds from any origin, which must never go backwards.
@@ -611,8 +648,11 @@ TETHER_API const char *tether_invocation_last_error(const tether_invocation *inv
  * PINGs still return at once. HTTP/2 flow control follows each session's inbound
  * budget. Bad requests get 404 (unknown service or handler), 405 (wrong method), 406
  * (no supported manifest version accepted) or 415 (wrong content type, or a version
- * outside 5..max_protocol_version; the body names the range); a malformed body fails
- * that stream with an ErrorMessage naming the problem. The server keeps serving. */
+ * outside 5..max_protocol_version; the body names the range) or 400 (a malformed
+ * tether-extensions header; the body names the problem); a malformed body fails that
+ * stream with an ErrorMessage naming the problem. The server keeps serving. Each
+ * stream runs the extension features its request offered and extensions allows; the
+ * 200 names them in its tether-extensions header (none: no header). */
 typedef struct tether_endpoint tether_endpoint;
 /* A handler's result slot; valid only during the handler call. */
 typedef struct tether_reply tether_reply;
@@ -644,6 +684,9 @@ typedef struct tether_endpoint_options {
    * copied; NULL: the session defaults. Its allocator serves the sessions. */
   const tether_session_options *session;
   uint64_t max_output_size; /* default TETHER_DEFAULT_MAX_MESSAGE_SIZE */
+  /* TETHER_EXT_* features the endpoint accepts of an offer; default TETHER_EXT_ALL.
+   * (session->extensions is ignored: each stream's come from its request.) */
+  uint32_t extensions;
 } tether_endpoint_options;
 
 typedef struct tether_endpoint_stats {

@@ -78,6 +78,7 @@ void tether_endpoint_options_init(tether_endpoint_options *options) {
   options->dispatch_threads = 1;
   options->max_protocol_version = TETHER_PROTOCOL_MAX_VERSION;
   options->max_output_size = TETHER_DEFAULT_MAX_MESSAGE_SIZE;
+  options->extensions = TETHER_EXT_ALL;
 }
 
 tether_status tether_endpoint_new(const tether_endpoint_options *given, tether_endpoint **out) {
@@ -88,7 +89,8 @@ tether_status tether_endpoint_new(const tether_endpoint_options *given, tether_e
   if (!tether::capi::read_options(given, options)) return TETHER_INVALID_ARGUMENT;
   if (options.host == nullptr || options.dispatch_threads < 1 || options.dispatch_threads > 256 ||
       options.max_protocol_version < TETHER_PROTOCOL_MIN_VERSION ||
-      options.max_protocol_version > TETHER_PROTOCOL_MAX_VERSION || options.max_output_size == 0) {
+      options.max_protocol_version > TETHER_PROTOCOL_MAX_VERSION || options.max_output_size == 0 ||
+      (options.extensions & ~TETHER_EXT_ALL) != 0) {
     return TETHER_INVALID_ARGUMENT;
   }
   tether::h2::ServerOptions core;
@@ -104,6 +106,7 @@ tether_status tether_endpoint_new(const tether_endpoint_options *given, tether_e
     core.dispatch_threads = options.dispatch_threads;
     core.max_protocol_version = options.max_protocol_version;
     core.max_output_size = options.max_output_size;
+    core.extensions = options.extensions;
     *out = new tether_endpoint{};
     (*out)->options = std::move(core);
   } catch (const std::bad_alloc &) {

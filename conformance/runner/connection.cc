@@ -157,10 +157,11 @@ void Connection::scan_pongs(Stream &s) {
   }
 }
 
-void Connection::on_response(int32_t stream, int status, const std::string &content_type) {
+void Connection::on_response(int32_t stream, const h2::ResponseHead &head) {
   Stream &s = streams_[stream];
-  s.status = status;
-  s.content_type = content_type;
+  s.status = head.status;
+  s.content_type = head.content_type;
+  s.extensions = head.extensions;
 }
 
 void Connection::on_data(int32_t stream, const uint8_t *data, size_t length) {

@@ -34,6 +34,7 @@ struct Stream {
   uint32_t version = 0;  // 0: not an invocation
   int status = 0;
   std::string content_type;
+  uint32_t extensions = 0;  // accepted by the response headers
   bool closed = false;
   uint32_t reset_code = 0;  // HTTP/2 error code it closed with
   uint64_t bytes_in = 0;
@@ -81,7 +82,7 @@ class Connection : public h2::ClientListener {
   uint64_t pings_sent() const { return pings_sent_; }
   const std::string &error() const { return error_; }
 
-  void on_response(int32_t stream, int status, const std::string &content_type) override;
+  void on_response(int32_t stream, const h2::ResponseHead &head) override;
   void on_data(int32_t stream, const uint8_t *data, size_t length) override;
   void on_close(int32_t stream, uint32_t error_code) override;
   void on_ping_ack(uint64_t rtt_ns) override;

@@ -35,14 +35,20 @@ inline FrameHeader decode_header(const uint8_t *in) {
 
 enum class TypeClass {
   kControl,       // a known type below 0x0400
+  kEphemeral,     // V8: an ephemeral command (0x0200..0x02FF) or notification (0x0300..0x03FF)
   kCommand,       // 0x0400..0x7FFF
   kNotification,  // 0x8000..0xFBFF
   kCustom,        // 0xFC00..0xFFFF
-  kUnknown,       // an unknown type below 0x0400: a protocol error
+  kUnknown,       // a type below 0x0400 that the version does not know: a protocol error
 };
 
-TypeClass classify_type(uint16_t type);
+// Judged by the table of protocol `version` (5..8): AwaitingOn and
+// ProposeRunCompletionAck are V7's, the ephemeral ranges V8's. Ping and Pong are
+// always control types here; whether the stream negotiated them is the session's call.
+TypeClass classify_type(uint16_t type, uint32_t version = TETHER_PROTOCOL_MAX_VERSION);
 const char *type_name(uint16_t type);  // "Ping", "OutputCommand", "custom", ...
+
+inline bool ephemeral_notification(uint16_t type) { return type >= 0x0300 && type <= 0x03FF; }
 
 // Ping, Pong, Error and End: the control messages allowed between chunks.
 inline bool interleavable_control(uint16_t type) {
@@ -52,7 +58,8 @@ inline bool interleavable_control(uint16_t type) {
 
 struct FrameLimits {
   uint32_t max_frame_payload = TETHER_DEFAULT_MAX_FRAME_PAYLOAD;
-  bool allow_continued = false;  // draft V8 chunking negotiated
+  bool allow_continued = false;                             // chunked/1 negotiated on this stream
+  uint32_t protocol_version = TETHER_PROTOCOL_MAX_VERSION;  // whose type table applies
 };
 
 // Checks type, flags and length; on failure records why in `error`.

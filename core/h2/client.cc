@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "extension/extensions.h"
 #include "h2/net.h"
 
 namespace tether::h2 {
@@ -29,9 +30,8 @@ struct Client::Impl {
   std::unordered_map<int32_t, Body> bodies;
   std::unordered_set<int32_t> open;
   std::unordered_set<int32_t> paused;
-  std::unordered_map<int32_t, size_t> held;  // bytes of a paused stream not yet consumed
-  std::unordered_map<int32_t, std::string> content_types;
-  std::unordered_map<int32_t, int> statuses;
+  std::unordered_map<int32_t, size_t> held;         // bytes of a paused stream not yet consumed
+  std::unordered_map<int32_t, ResponseHead> heads;  // being read
   std::string unsent;
   size_t unsent_offset = 0;
 
@@ -59,8 +59,16 @@ int on_header(nghttp2_session *, const nghttp2_frame *frame, const uint8_t *name
   Client::Impl &c = impl_of(user_data);
   std::string_view key(reinterpret_cast<const char *>(name), name_len);
   std::string text(reinterpret_cast<const char *>(value), value_len);
-  if (key == ":status") c.statuses[frame->hd.stream_id] = std::atoi(text.c_str());
-  if (key == "content-type") c.content_types[frame->hd.stream_id] = std::move(text);
+  ResponseHead &head = c.heads[frame->hd.stream_id];
+  if (key == ":status") head.status = std::atoi(text.c_str());
+  if (key == "content-type") head.content_type = std::move(text);
+  if (key == TETHER_EXTENSIONS_HEADER) {
+    uint32_t named = 0;
+    const char *problem = nullptr;
+    if (parse_extensions(text.data(), text.size(), TETHER_EXT_ALL, &named, &problem) == TETHER_OK) {
+      head.extensions |= named;
+    }
+  }
   return 0;
 }
 
@@ -72,7 +80,9 @@ int on_frame_recv(nghttp2_session *, const nghttp2_frame *frame, void *user_data
     c.listener->on_ping_ack(monotonic_ns() - sent);
   } else if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_RESPONSE) {
     int32_t id = frame->hd.stream_id;
-    c.listener->on_response(id, c.statuses[id], c.content_types[id]);
+    ResponseHead head = std::move(c.heads[id]);
+    c.heads.erase(id);
+    c.listener->on_response(id, head);
   }
   return 0;
 }
@@ -96,8 +106,7 @@ int on_stream_close(nghttp2_session *, int32_t id, uint32_t error_code, void *us
   c.bodies.erase(id);
   c.paused.erase(id);
   c.held.erase(id);
-  c.statuses.erase(id);
-  c.content_types.erase(id);
+  c.heads.erase(id);
   c.listener->on_close(id, error_code);
   return 0;
 }

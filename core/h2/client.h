@@ -15,10 +15,19 @@
 
 namespace tether::h2 {
 
+// The response headers of a stream.
+struct ResponseHead {
+  int status = 0;
+  std::string content_type;
+  // TETHER_EXT_* named by the response's tether-extensions header (0: none, or a
+  // malformed header); only features the request offered may be used.
+  uint32_t extensions = 0;
+};
+
 class ClientListener {
  public:
   virtual ~ClientListener() = default;
-  virtual void on_response(int32_t stream, int status, const std::string &content_type) {}
+  virtual void on_response(int32_t stream, const ResponseHead &head) {}
   virtual void on_data(int32_t stream, const uint8_t *data, size_t length) {}
   // error_code: the HTTP/2 error code (0: the stream ended normally).
   virtual void on_close(int32_t stream, uint32_t error_code) {}

@@ -1,5 +1,6 @@
 #include "h2/routing.h"
 
+#include "extension/extensions.h"
 #include "invocation/content_type.h"
 
 namespace tether::h2 {
@@ -44,7 +45,8 @@ Route discover(const Request &request, const Registry &registry, uint32_t max_ve
   return r;
 }
 
-Route invoke(const Request &request, const Registry &registry, uint32_t max_version) {
+Route invoke(const Request &request, const Registry &registry, uint32_t max_version,
+             uint32_t supported) {
   std::string_view rest = std::string_view(request.path).substr(kInvokePrefix.size());
   size_t slash = rest.find('/');
   if (slash == std::string_view::npos || slash == 0 || slash + 1 == rest.size() ||
@@ -75,9 +77,16 @@ Route invoke(const Request &request, const Registry &registry, uint32_t max_vers
     return refuse(415, "content-type must be application/vnd.restate.invocation.vN with N in " +
                            version_range(max_version) + ", got \"" + request.content_type + "\"");
   }
+  uint32_t extensions = 0;
+  const char *problem = "";
+  if (parse_extensions(request.extensions.data(), request.extensions.size(), supported, &extensions,
+                       &problem) != TETHER_OK) {
+    return refuse(400, problem);
+  }
   Route r;
   r.kind = Route::Kind::kInvoke;
   r.status = 200;
+  r.extensions = extensions;
   r.content_type = request.content_type;
   r.handler = h;
   r.protocol_version = version;
@@ -140,7 +149,8 @@ std::string manifest_json(const Registry &registry, uint32_t max_protocol_versio
   return json;
 }
 
-Route route(const Request &request, const Registry &registry, uint32_t max_protocol_version) {
+Route route(const Request &request, const Registry &registry, uint32_t max_protocol_version,
+            uint32_t extensions) {
   if (request.path == "/discover") return discover(request, registry, max_protocol_version);
   if (request.path == "/stats") {
     if (request.method != "GET") return refuse(405, "/stats takes GET, not " + request.method);
@@ -151,7 +161,7 @@ Route route(const Request &request, const Registry &registry, uint32_t max_proto
     return r;
   }
   if (request.path.rfind(kInvokePrefix, 0) == 0) {
-    return invoke(request, registry, max_protocol_version);
+    return invoke(request, registry, max_protocol_version, extensions);
   }
   return refuse(404, "no such route " + request.path +
                          " (GET /discover, GET /stats, POST /invoke/{service}/{handler})");

@@ -21,6 +21,7 @@ struct Request {
   std::string path;
   std::string content_type;
   std::string accept;
+  std::string extensions;  // the tether-extensions offer ("" when absent)
 };
 
 struct Route {
@@ -32,10 +33,13 @@ struct Route {
                                      // filled by the server)
   const Handler *handler = nullptr;  // kInvoke
   uint32_t protocol_version = 0;     // kInvoke
+  uint32_t extensions = 0;           // kInvoke: TETHER_EXT_* accepted for the stream
 };
 
-// max_protocol_version: the highest invocation protocol version served (5..8).
-Route route(const Request &request, const Registry &registry, uint32_t max_protocol_version);
+// max_protocol_version: the highest invocation protocol version served (5..8);
+// extensions: the TETHER_EXT_* features accepted of an offer.
+Route route(const Request &request, const Registry &registry, uint32_t max_protocol_version,
+            uint32_t extensions);
 
 // The highest manifest version listed in an Accept header, 0 if none is supported.
 // An absent Accept header (or */*) means the highest.

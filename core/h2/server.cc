@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "extension/extensions.h"
 #include "h2/net.h"
 #include "h2/server_impl.h"
 
@@ -78,6 +79,10 @@ int on_header(nghttp2_session *h2, const nghttp2_frame *frame, const uint8_t *na
     s->request.content_type = std::move(text);
   } else if (key == "accept") {
     s->request.accept = std::move(text);
+  } else if (key == TETHER_EXTENSIONS_HEADER) {
+    // Repeated fields combine as one comma-separated list (RFC 9110 5.3).
+    if (!s->request.extensions.empty()) s->request.extensions += ',';
+    s->request.extensions += text;
   }
   return 0;
 }
@@ -337,12 +342,13 @@ bool Server::Impl::flush(Connection &c) {
 }
 
 void Server::Impl::start_stream(Connection &c, Stream &s) {
-  s.route = route(s.request, registry, options.max_protocol_version);
+  s.route = route(s.request, registry, options.max_protocol_version, options.extensions);
   nghttp2_data_provider provider{};
   provider.source.ptr = &s;
   if (s.route.kind == Route::Kind::kInvoke) {
     tether_session_options session = options.session;
     session.protocol_version = s.route.protocol_version;
+    session.extensions = s.route.extensions;
     Status status = TETHER_OK;
     s.invocation = Invocation::create(&session, options.max_output_size, &status);
     if (s.invocation == nullptr) {
@@ -368,6 +374,8 @@ void Server::Impl::start_stream(Connection &c, Stream &s) {
   std::vector<nghttp2_nv> headers{header(":status", status),
                                   header("content-type", s.route.content_type)};
   if (s.invocation == nullptr) headers.push_back(header("content-length", length));
+  std::string accepted = s.invocation ? format_extensions(s.route.extensions) : "";
+  if (!accepted.empty()) headers.push_back(header(TETHER_EXTENSIONS_HEADER, accepted));
   nghttp2_submit_response(c.h2, s.id, headers.data(), headers.size(), &provider);
 }
 

@@ -25,6 +25,7 @@ struct ServerOptions {
   // Each invocation's session (protocol_version is set from the request's content type).
   tether_session_options session = default_session_options();
   uint64_t max_output_size = TETHER_DEFAULT_MAX_MESSAGE_SIZE;
+  uint32_t extensions = TETHER_EXT_ALL;    // accepted of each stream's offer
   uint32_t stream_window = 1u << 20;       // HTTP/2 initial stream window advertised
   uint32_t connection_window = 64u << 20;  // HTTP/2 connection window
 

@@ -107,6 +107,9 @@ Status Invocation::poll(tether_invocation_event *event) {
 }
 
 Status Invocation::on_message(const tether_event &message, tether_invocation_event *event) {
+  // V8: this lifecycle asks for no ephemeral state, and an SDK ignores ephemeral
+  // notifications it did not ask for (PROTOCOL.md).
+  if (ephemeral_notification(message.type)) return TETHER_EMPTY;
   switch (state_) {
     case TETHER_INVOCATION_WAITING_START: {
       if (message.type != TETHER_MSG_START) {

@@ -38,7 +38,6 @@ constexpr uint32_t kProtocolViolation = 571;  // ErrorMessage code (sdk-shared-c
 // queue stays bounded while a transport that takes no output is fed Pings.
 constexpr uint64_t kPongAllowance = 64 * 1024;
 constexpr uint64_t kDefaultHigh = 4u << 20;
-constexpr uint32_t kMinVersionV8 = 8;
 // Budget charged per queued message on top of its payload (its frame header).
 constexpr uint64_t kMessageOverhead = kFrameHeaderSize;
 
@@ -60,7 +59,7 @@ Session *Session::create(const tether_session_options *given, Status *status) {
   if (options.protocol_version < TETHER_PROTOCOL_MIN_VERSION ||
       options.protocol_version > TETHER_PROTOCOL_MAX_VERSION || options.max_frame_payload == 0 ||
       options.max_message_size == 0 || options.max_message_size > UINT32_MAX ||
-      !Allocator::valid(options.allocator)) {
+      (options.extensions & ~TETHER_EXT_ALL) != 0 || !Allocator::valid(options.allocator)) {
     return nullptr;
   }
   uint64_t frame = options.max_frame_payload;
@@ -92,13 +91,18 @@ void Session::destroy(Session *session) {
 
 namespace {
 
+bool chunked(const tether_session_options &options) {
+  return (options.extensions & TETHER_EXT_CHUNKED) != 0;
+}
+
 FrameLimits inbound_limits(const tether_session_options &options) {
-  if (options.protocol_version < kMinVersionV8) {
+  if (!chunked(options)) {
     // No chunking: one frame carries one message of up to max_message_size.
-    return FrameLimits{static_cast<uint32_t>(options.max_message_size), false};
+    return FrameLimits{static_cast<uint32_t>(options.max_message_size), false,
+                       options.protocol_version};
   }
   auto frame = std::min<uint64_t>(options.max_frame_payload, options.max_message_size);
-  return FrameLimits{static_cast<uint32_t>(frame), true};
+  return FrameLimits{static_cast<uint32_t>(frame), true, options.protocol_version};
 }
 
 }  // namespace
@@ -187,14 +191,13 @@ Status Session::feed(const uint8_t *data, size_t length, size_t *consumed) {
         break;
       default:
         status = reader_.error().status();
-        if (status == TETHER_FRAME_TOO_LARGE && options_.protocol_version < kMinVersionV8) {
-          // The frame limit below V8 is the message limit: say so.
+        if (status == TETHER_FRAME_TOO_LARGE && !chunked(options_)) {
+          // Without chunking the frame limit is the message limit: say so.
           error_.set(status,
-                     "a %s message of %u bytes is over max_message_size %llu (V%u: no "
-                     "chunking)",
+                     "a %s message of %u bytes is over max_message_size %llu (chunked/1 not "
+                     "negotiated: one frame per message)",
                      type_name(reader_.header().type), reader_.header().length,
-                     static_cast<unsigned long long>(options_.max_message_size),
-                     options_.protocol_version);
+                     static_cast<unsigned long long>(options_.max_message_size));
         } else {
           error_.set(status, "%s", reader_.error().message());
         }
@@ -215,10 +218,12 @@ Status Session::feed(const uint8_t *data, size_t length, size_t *consumed) {
 // progress, then against the budget, and makes room for its payload.
 Status Session::admit_header() {
   const FrameHeader &header = reader_.header();
-  bool v8 = options_.protocol_version >= kMinVersionV8;
-  if ((header.type == TETHER_MSG_PING || header.type == TETHER_MSG_PONG) && !v8) {
-    error_.set(TETHER_PROTOCOL_VIOLATION, "%s (type 0x%04x) needs protocol V8; this stream is V%u",
-               type_name(header.type), header.type, options_.protocol_version);
+  bool ping = (options_.extensions & TETHER_EXT_PING) != 0;
+  if ((header.type == TETHER_MSG_PING || header.type == TETHER_MSG_PONG) && !ping) {
+    error_.set(TETHER_PROTOCOL_VIOLATION,
+               "%s (type 0x%04x) on a stream that did not negotiate the ping/1 extension "
+               "(tether-extensions)",
+               type_name(header.type), header.type);
     return fail(TETHER_PROTOCOL_VIOLATION);
   }
   if (header.type == TETHER_MSG_PONG) {
@@ -442,8 +447,9 @@ Status Session::send(uint16_t type, const uint8_t *payload, size_t length) {
     return refuse(TETHER_CLOSED, "send of %s after the stream ended (End or Error was queued)",
                   type_name(type));
   }
-  if (classify_type(type) == TypeClass::kUnknown) {
-    return refuse(TETHER_INVALID_ARGUMENT, "send: unknown control message type 0x%04x", type);
+  if (classify_type(type, options_.protocol_version) == TypeClass::kUnknown) {
+    return refuse(TETHER_INVALID_ARGUMENT, "send: message type 0x%04x is not known on protocol V%u",
+                  type, options_.protocol_version);
   }
   if (type == TETHER_MSG_PING || type == TETHER_MSG_PONG) {
     return refuse(TETHER_INVALID_ARGUMENT,

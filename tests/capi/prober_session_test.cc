@@ -32,7 +32,10 @@ struct Loop {
     options.on_state_change = &Loop::on_change;
     options.user_data = this;
     EXPECT_EQ(tether_prober_new(&options, &prober), TETHER_OK);
-    EXPECT_EQ(tether_session_new(nullptr, &session), TETHER_OK);
+    tether_session_options session_options;
+    tether_session_options_init(&session_options);
+    session_options.extensions = TETHER_EXT_PING;  // negotiated by the stream's headers
+    EXPECT_EQ(tether_session_new(&session_options, &session), TETHER_OK);
     EXPECT_EQ(tether_decoder_new(nullptr, &replies), TETHER_OK);
     EXPECT_EQ(tether_prober_add_stream(prober, 1, "sdk", 0), TETHER_OK);
   }

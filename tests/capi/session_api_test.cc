@@ -46,9 +46,16 @@ tether_status exchange(tether_session *s) {
   return tether_session_consume_output(s, length);
 }
 
-tether_session_options small_options() {
+// A stream whose runtime offered the whole extension and had it accepted.
+tether_session_options negotiated() {
   tether_session_options options;
   tether_session_options_init(&options);
+  options.extensions = TETHER_EXT_ALL;
+  return options;
+}
+
+tether_session_options small_options() {
+  tether_session_options options = negotiated();
   options.max_frame_payload = 64;
   options.max_message_size = 1024;
   return options;
@@ -116,7 +123,8 @@ TEST(SessionApi, NullsAreRefused) {
   EXPECT_STREQ(tether_session_last_error(nullptr), "session is NULL");
 
   tether_session *s = nullptr;
-  ASSERT_EQ(tether_session_new(nullptr, &s), TETHER_OK);
+  tether_session_options options = negotiated();
+  ASSERT_EQ(tether_session_new(&options, &s), TETHER_OK);
   EXPECT_STREQ(tether_session_last_error(s), "");
   EXPECT_EQ(tether_session_feed(s, kPing.data(), kPing.size(), nullptr), TETHER_OK);
   EXPECT_EQ(tether_session_next_event(s, nullptr), TETHER_INVALID_ARGUMENT);
@@ -136,12 +144,13 @@ TEST(SessionApi, OptionsOfAnOlderCallerKeepTheDefaultsBeyondTheirSize) {
   EXPECT_EQ(options.max_frame_payload, TETHER_DEFAULT_MAX_FRAME_PAYLOAD);
   EXPECT_EQ(options.max_message_size, TETHER_DEFAULT_MAX_MESSAGE_SIZE);
   options.protocol_version = 7;
+  options.extensions = TETHER_EXT_ALL;  // beyond the older caller's size: not read
   options.struct_size = offsetof(tether_session_options, max_frame_payload);
   std::memset(&options.max_frame_payload, 0xFF,
               sizeof options - offsetof(tether_session_options, max_frame_payload));
   tether_session *s = nullptr;
   ASSERT_EQ(tether_session_new(&options, &s), TETHER_OK);
-  // V7 from the caller: a Ping is refused.
+  // An older caller negotiated nothing: a Ping is refused.
   EXPECT_EQ(tether_session_feed(s, kPing.data(), kPing.size(), nullptr), TETHER_PROTOCOL_VIOLATION);
   tether_session_free(s);
 
@@ -153,7 +162,8 @@ TEST(SessionApi, OptionsOfAnOlderCallerKeepTheDefaultsBeyondTheirSize) {
 
 TEST(SessionApi, StatsOfAnOlderCallerAreFilledOnlyUpToItsSize) {
   tether_session *s = nullptr;
-  ASSERT_EQ(tether_session_new(nullptr, &s), TETHER_OK);
+  tether_session_options options = negotiated();
+  ASSERT_EQ(tether_session_new(&options, &s), TETHER_OK);
   ASSERT_EQ(tether_session_feed(s, kPing.data(), kPing.size(), nullptr), TETHER_OK);
   struct {
     tether_session_stats stats;
@@ -170,7 +180,8 @@ TEST(SessionApi, StatsOfAnOlderCallerAreFilledOnlyUpToItsSize) {
 
 TEST(SessionApi, PingTurnaroundThroughTheHandle) {
   tether_session *s = nullptr;
-  ASSERT_EQ(tether_session_new(nullptr, &s), TETHER_OK);
+  tether_session_options options = negotiated();
+  ASSERT_EQ(tether_session_new(&options, &s), TETHER_OK);
   ASSERT_EQ(tether_session_feed(s, kPing.data(), kPing.size(), nullptr), TETHER_OK);
   const uint8_t *data;
   size_t length;

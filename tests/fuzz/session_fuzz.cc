@@ -50,6 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   tether_session_options options;
   tether_session_options_init(&options);
   options.protocol_version = 5 + data[0] % 4;
+  options.extensions = (data[0] >> 2) & TETHER_EXT_ALL;
   options.max_frame_payload = 16 + data[1] % 64;
   options.max_message_size = 64 + data[2] % 256;
   options.outbound_high_watermark = 256;

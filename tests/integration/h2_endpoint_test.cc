@@ -83,7 +83,7 @@ TEST(H2Endpoint, ManyConcurrentInvocationsOnOneConnection) {
   EXPECT_EQ(endpoint.stats().invocations, 100u);
 }
 
-TEST(H2Endpoint, BigReturnsNBytesInChunksOnV8) {
+TEST(H2Endpoint, BigReturnsNBytesInChunksWhenChunkedIsNegotiated) {
   Endpoint endpoint;
   Conn conn(endpoint.port());
   const size_t n = 3 * (1u << 20) + 12345;  // several 1 MiB chunks

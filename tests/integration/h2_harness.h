@@ -11,11 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "common/byte_buffer.h"
 #include "echo_service.h"
 #include "frame/decoder.h"
+#include "frame/header.h"
 #include "h2/client.h"
 #include "h2/net.h"
 #include "h2/runtime_messages.h"
+#include "prober/ping_codec.h"
 #include "protocol.pb.h"
 
 namespace tether_test {
@@ -33,6 +36,7 @@ struct Frame {
 struct Response {
   int status = 0;
   std::string content_type;
+  uint32_t extensions = 0;  // accepted by the response's tether-extensions header
   std::string body;
   bool closed = false;
   uint32_t error_code = 0;
@@ -111,10 +115,13 @@ class Conn : public tether::h2::ClientListener {
   int32_t get(const std::string &path, const std::string &accept) {
     return client->request("GET", path, {{"accept", accept}}, false);
   }
-  // A POST whose body is sent now; end=false keeps the request open.
+  // A POST whose body is sent now; end=false keeps the request open. It offers the
+  // whole tether extension unless offer is nullptr.
   int32_t post(const std::string &path, const std::string &content_type, const std::string &body,
-               bool end = true) {
-    int32_t id = client->request("POST", path, {{"content-type", content_type}}, true);
+               bool end = true, const char *offer = "ping/1, chunked/1") {
+    tether::h2::Headers headers{{"content-type", content_type}};
+    if (offer != nullptr) headers.emplace_back(TETHER_EXTENSIONS_HEADER, offer);
+    int32_t id = client->request("POST", path, headers, true);
     EXPECT_GT(id, 0) << client->error();
     send(id, body);
     if (end) client->end(id);
@@ -143,9 +150,10 @@ class Conn : public tether::h2::ClientListener {
     return run_until([&] { return responses[id].closed; });
   }
 
-  void on_response(int32_t stream, int status, const std::string &content_type) override {
-    responses[stream].status = status;
-    responses[stream].content_type = content_type;
+  void on_response(int32_t stream, const tether::h2::ResponseHead &head) override {
+    responses[stream].status = head.status;
+    responses[stream].content_type = head.content_type;
+    responses[stream].extensions = head.extensions;
   }
   void on_data(int32_t stream, const uint8_t *data, size_t length) override {
     responses[stream].body.append(reinterpret_cast<const char *>(data), length);
@@ -166,6 +174,21 @@ class Conn : public tether::h2::ClientListener {
   std::vector<uint64_t> ping_acks_ns, ping_rtts_ns;
   std::function<void(int32_t)> on_bytes;
 };
+
+inline std::string raw_frame(uint16_t type, uint16_t flags, const std::string &payload) {
+  std::string out(tether::kFrameHeaderSize, '\0');
+  tether::encode_header(tether::FrameHeader{type, flags, uint32_t(payload.size())},
+                        reinterpret_cast<uint8_t *>(out.data()));
+  return out + payload;
+}
+
+inline std::string ping_frame(const std::string &nonce) {
+  tether::ByteBuffer out{tether::Allocator()};
+  EXPECT_EQ(
+      tether::append_ping_frame(out, reinterpret_cast<const uint8_t *>(nonce.data()), nonce.size()),
+      TETHER_OK);
+  return std::string(reinterpret_cast<const char *>(out.data()), out.size());
+}
 
 inline std::string output_value(const Frame &f) {
   pb::OutputCommandMessage m;

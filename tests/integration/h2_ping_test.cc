@@ -1,20 +1,11 @@
 // The claim the project exists for, as behaviour: a Pong is produced by the dispatch
 // loop, so a blocked loop delays it by at least the block, while an HTTP/2 PING on
 // the same connection is answered by the I/O thread before the block ends.
-#include "common/byte_buffer.h"
 #include "h2_harness.h"
 #include "prober/ping_codec.h"
 
 namespace tether_test {
 namespace {
-
-std::string ping_frame(const std::string &nonce) {
-  tether::ByteBuffer out{tether::Allocator()};
-  EXPECT_EQ(
-      tether::append_ping_frame(out, reinterpret_cast<const uint8_t *>(nonce.data()), nonce.size()),
-      TETHER_OK);
-  return std::string(reinterpret_cast<const char *>(out.data()), out.size());
-}
 
 // The nonces of the Pongs in a body so far.
 std::vector<std::string> pongs(const Response &r) {

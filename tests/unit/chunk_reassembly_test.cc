@@ -80,9 +80,9 @@ TEST(ChunkSend, MessagesAboveMaxFramePayloadLeaveAsContinuedFrames) {
   EXPECT_EQ(s.messages_out, 1u);
 }
 
-TEST(ChunkSend, BelowV8AMessageIsOneFrameUpToMaxMessageSize) {
+TEST(ChunkSend, WithoutChunkedAMessageIsOneFrameUpToMaxMessageSize) {
   tether_session_options o = small_limits(1024, 1 << 20);
-  o.protocol_version = 7;
+  o.extensions = TETHER_EXT_PING;
   Harness h(o);
   std::string payload(5000, 'q');
   ASSERT_EQ(h->send(kOutput, reinterpret_cast<const uint8_t *>(payload.data()), payload.size()),
@@ -196,15 +196,23 @@ TEST(ChunkReassembly, EachMalformedSequenceFailsWithItsOwnStatus) {
   }
 }
 
-TEST(ChunkReassembly, ContinuedBelowV8IsBadFlags) {
-  Harness h(options(7));
-  EXPECT_EQ(h.feed(chunk(kInput, "x", true)), TETHER_BAD_FLAGS);
-  EXPECT_NE(std::string(h->error().message()).find("V8"), std::string::npos);
+TEST(ChunkReassembly, ContinuedWithoutChunkedIsBadFlagsNamingTheNegotiation) {
+  for (uint32_t version = 5; version <= 8; ++version) {
+    Harness h(options(version, TETHER_EXT_PING));
+    EXPECT_EQ(h.feed(chunk(kInput, "x", true)), TETHER_BAD_FLAGS);
+    EXPECT_NE(std::string(h->error().message()).find("chunked/1"), std::string::npos)
+        << h->error().message();
+    std::vector<OutFrame> out = h.output();
+    ASSERT_EQ(out.size(), 1u);
+    pb::ErrorMessage error;
+    ASSERT_TRUE(error.ParseFromString(out[0].payload));
+    EXPECT_EQ(error.code(), 571u);
+  }
 }
 
-TEST(ChunkReassembly, BelowV8AFrameOverTheMessageLimitNamesThatLimit) {
+TEST(ChunkReassembly, WithoutChunkedAFrameOverTheMessageLimitNamesThatLimit) {
   tether_session_options o = small_limits(16, 100);
-  o.protocol_version = 6;
+  o.extensions = 0;
   Harness h(o);
   ASSERT_EQ(h.feed(message_frame(kInput, std::string(100, 'x'))), TETHER_OK);  // > frame, = limit
   EXPECT_EQ(h.feed(tether_test::header_only(kInput, 0, 101)), TETHER_FRAME_TOO_LARGE);

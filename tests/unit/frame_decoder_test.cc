@@ -148,8 +148,8 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"unknown_control_type", frame(0x0123, 0, ""), TETHER_UNKNOWN_TYPE, "0x0123"},
         Malformed{"disallowed_flag", frame(TETHER_MSG_END, kFlagRequestedAck, ""), TETHER_BAD_FLAGS,
                   "End"},
-        Malformed{"continued_below_v8", frame(0x0400, kFlagContinued, "x"), TETHER_BAD_FLAGS,
-                  "V8"}),
+        Malformed{"continued_not_negotiated", frame(0x0400, kFlagContinued, "x"), TETHER_BAD_FLAGS,
+                  "chunked/1"}),
     [](const auto &info) { return std::string(info.param.name); });
 
 TEST(FrameDecoder, AcceptsNoInputAsNullAndZero) {

@@ -29,7 +29,15 @@ TEST(FrameHeader, ClassifiesTypes) {
   EXPECT_EQ(classify_type(TETHER_MSG_START), TypeClass::kControl);
   EXPECT_EQ(classify_type(TETHER_MSG_PONG), TypeClass::kControl);
   EXPECT_EQ(classify_type(0x000A), TypeClass::kUnknown);
-  EXPECT_EQ(classify_type(0x03FF), TypeClass::kUnknown);
+  EXPECT_EQ(classify_type(0x01FF), TypeClass::kUnknown);
+  // Each version's own table: V7 adds AwaitingOn and its ack, V8 the ephemeral ranges.
+  EXPECT_EQ(classify_type(TETHER_MSG_AWAITING_ON, 6), TypeClass::kUnknown);
+  EXPECT_EQ(classify_type(TETHER_MSG_PROPOSE_RUN_COMPLETION_ACK, 7), TypeClass::kControl);
+  EXPECT_EQ(classify_type(0x0200, 7), TypeClass::kUnknown);
+  EXPECT_EQ(classify_type(0x03FF, 7), TypeClass::kUnknown);
+  EXPECT_EQ(classify_type(0x0200, 8), TypeClass::kEphemeral);
+  EXPECT_EQ(classify_type(0x03FF, 8), TypeClass::kEphemeral);
+  EXPECT_STREQ(type_name(0x0300), "ephemeral notification");
   EXPECT_EQ(classify_type(0x0400), TypeClass::kCommand);
   EXPECT_EQ(classify_type(0x8002), TypeClass::kNotification);
   EXPECT_EQ(classify_type(0xFBFF), TypeClass::kNotification);
@@ -68,7 +76,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{{TETHER_MSG_END, kFlagRequestedAck, 0}, false, TETHER_BAD_FLAGS, "End"},
         Case{{0x8002, kFlagRequestedAck, 0}, false, TETHER_BAD_FLAGS, "notification"},
         Case{{0x0401, 0x0001, 0}, false, TETHER_BAD_FLAGS, "0x0001"},
-        Case{{0x0401, kFlagContinued, 0}, false, TETHER_BAD_FLAGS, "needs protocol V8"},
+        Case{{0x0401, kFlagContinued, 0}, false, TETHER_BAD_FLAGS, "needs the chunked/1 extension"},
         Case{{TETHER_MSG_PING, kFlagContinued, 0}, true, TETHER_BAD_FLAGS, "Ping"}));
 
 }  // namespace

@@ -23,13 +23,13 @@ Registry echo_registry() {
 }
 
 Request invoke(const std::string &path, const std::string &content_type) {
-  return Request{"POST", path, content_type, ""};
+  return Request{"POST", path, content_type, "", ""};
 }
 
 TEST(H2Routing, InvokeRoutesToTheHandlerWithTheVersion) {
   Registry r = echo_registry();
-  Route route =
-      tether::h2::route(invoke("/invoke/Echo/big", "application/vnd.restate.invocation.v8"), r, 8);
+  Route route = tether::h2::route(
+      invoke("/invoke/Echo/big", "application/vnd.restate.invocation.v8"), r, 8, TETHER_EXT_ALL);
   ASSERT_EQ(route.kind, Route::Kind::kInvoke);
   EXPECT_EQ(route.status, 200);
   EXPECT_EQ(route.handler->name, "big");
@@ -39,17 +39,19 @@ TEST(H2Routing, InvokeRoutesToTheHandlerWithTheVersion) {
 
 TEST(H2Routing, UnknownServiceAndHandlerAre404NamingThem) {
   Registry r = echo_registry();
-  Route service =
-      tether::h2::route(invoke("/invoke/Nope/echo", "application/vnd.restate.invocation.v8"), r, 8);
+  Route service = tether::h2::route(
+      invoke("/invoke/Nope/echo", "application/vnd.restate.invocation.v8"), r, 8, TETHER_EXT_ALL);
   EXPECT_EQ(service.status, 404);
   EXPECT_NE(service.body.find("unknown service Nope"), std::string::npos);
-  Route handler =
-      tether::h2::route(invoke("/invoke/Echo/nope", "application/vnd.restate.invocation.v8"), r, 8);
+  Route handler = tether::h2::route(
+      invoke("/invoke/Echo/nope", "application/vnd.restate.invocation.v8"), r, 8, TETHER_EXT_ALL);
   EXPECT_EQ(handler.status, 404);
   EXPECT_NE(handler.body.find("has no handler nope"), std::string::npos);
   for (const char *path :
        {"/invoke/Echo", "/invoke/Echo/", "/invoke//echo", "/invoke/Echo/echo/x", "/other"}) {
-    EXPECT_EQ(tether::h2::route(invoke(path, "application/vnd.restate.invocation.v8"), r, 8).status,
+    EXPECT_EQ(tether::h2::route(invoke(path, "application/vnd.restate.invocation.v8"), r, 8,
+                                TETHER_EXT_ALL)
+                  .status,
               404)
         << path;
   }
@@ -57,7 +59,8 @@ TEST(H2Routing, UnknownServiceAndHandlerAre404NamingThem) {
 
 TEST(H2Routing, WrongContentTypeIs415NamingTheRange) {
   Registry r = echo_registry();
-  Route route = tether::h2::route(invoke("/invoke/Echo/echo", "application/json"), r, 8);
+  Route route =
+      tether::h2::route(invoke("/invoke/Echo/echo", "application/json"), r, 8, TETHER_EXT_ALL);
   EXPECT_EQ(route.kind, Route::Kind::kRefuse);
   EXPECT_EQ(route.status, 415);
   EXPECT_NE(route.body.find("5..8"), std::string::npos) << route.body;
@@ -68,27 +71,32 @@ TEST(H2Routing, VersionOutsideTheRangeIs415NamingTheVersions) {
   Registry r = echo_registry();
   for (const char *ct :
        {"application/vnd.restate.invocation.v4", "application/vnd.restate.invocation.v9"}) {
-    Route route = tether::h2::route(invoke("/invoke/Echo/echo", ct), r, 8);
+    Route route = tether::h2::route(invoke("/invoke/Echo/echo", ct), r, 8, TETHER_EXT_ALL);
     EXPECT_EQ(route.status, 415) << ct;
     EXPECT_NE(route.body.find("supports versions 5..8"), std::string::npos) << route.body;
   }
   // An endpoint configured for at most V7 refuses V8.
-  Route v8 =
-      tether::h2::route(invoke("/invoke/Echo/echo", "application/vnd.restate.invocation.v8"), r, 7);
+  Route v8 = tether::h2::route(invoke("/invoke/Echo/echo", "application/vnd.restate.invocation.v8"),
+                               r, 7, TETHER_EXT_ALL);
   EXPECT_EQ(v8.status, 415);
   EXPECT_NE(v8.body.find("5..7"), std::string::npos);
 }
 
 TEST(H2Routing, WrongMethodIs405) {
   Registry r = echo_registry();
-  EXPECT_EQ(tether::h2::route(Request{"GET", "/invoke/Echo/echo", "", ""}, r, 8).status, 405);
-  EXPECT_EQ(tether::h2::route(Request{"POST", "/discover", "", ""}, r, 8).status, 405);
-  EXPECT_EQ(tether::h2::route(Request{"POST", "/stats", "", ""}, r, 8).status, 405);
+  EXPECT_EQ(tether::h2::route(Request{"GET", "/invoke/Echo/echo", "", "", ""}, r, 8, TETHER_EXT_ALL)
+                .status,
+            405);
+  EXPECT_EQ(
+      tether::h2::route(Request{"POST", "/discover", "", "", ""}, r, 8, TETHER_EXT_ALL).status,
+      405);
+  EXPECT_EQ(tether::h2::route(Request{"POST", "/stats", "", "", ""}, r, 8, TETHER_EXT_ALL).status,
+            405);
 }
 
 TEST(H2Routing, StatsIsServedAsJson) {
   Registry r = echo_registry();
-  Route route = tether::h2::route(Request{"GET", "/stats", "", ""}, r, 8);
+  Route route = tether::h2::route(Request{"GET", "/stats", "", "", ""}, r, 8, TETHER_EXT_ALL);
   EXPECT_EQ(route.kind, Route::Kind::kStats);
   EXPECT_EQ(route.status, 200);
   EXPECT_EQ(route.content_type, "application/json");
@@ -99,8 +107,9 @@ TEST(H2Routing, DiscoverAnswersTheHighestAcceptedManifestVersion) {
   Route route = tether::h2::route(Request{"GET", "/discover", "",
                                           "application/vnd.restate.endpointmanifest.v1+json, "
                                           "application/vnd.restate.endpointmanifest.v3+json;q=0.9, "
-                                          "application/vnd.restate.endpointmanifest.v9+json"},
-                                  r, 8);
+                                          "application/vnd.restate.endpointmanifest.v9+json",
+                                          ""},
+                                  r, 8, TETHER_EXT_ALL);
   ASSERT_EQ(route.kind, Route::Kind::kDiscover);
   EXPECT_EQ(route.content_type, "application/vnd.restate.endpointmanifest.v3+json");
   EXPECT_EQ(route.body,
@@ -112,7 +121,8 @@ TEST(H2Routing, DiscoverAnswersTheHighestAcceptedManifestVersion) {
 TEST(H2Routing, DiscoverWithoutASupportedVersionIs406) {
   Registry r = echo_registry();
   Route route = tether::h2::route(
-      Request{"GET", "/discover", "", "application/vnd.restate.endpointmanifest.v9+json"}, r, 8);
+      Request{"GET", "/discover", "", "application/vnd.restate.endpointmanifest.v9+json", ""}, r, 8,
+      TETHER_EXT_ALL);
   EXPECT_EQ(route.status, 406);
   EXPECT_NE(route.body.find("1..4"), std::string::npos);
   EXPECT_EQ(tether::h2::manifest_version(""), tether::h2::kMaxManifestVersion);
@@ -150,3 +160,22 @@ TEST(H2Url, ParsesHostAndPort) {
 }
 
 }  // namespace
+
+TEST(H2Routing, TheOfferIsAcceptedAsFarAsTheEndpointAllows) {
+  Registry r = echo_registry();
+  Request offer = invoke("/invoke/Echo/echo", "application/vnd.restate.invocation.v6");
+  offer.extensions = "PING/1 , chunked/1, future/3";
+  EXPECT_EQ(tether::h2::route(offer, r, 8, TETHER_EXT_ALL).extensions, TETHER_EXT_ALL);
+  EXPECT_EQ(tether::h2::route(offer, r, 8, TETHER_EXT_PING).extensions, TETHER_EXT_PING);
+  offer.extensions = "";
+  EXPECT_EQ(tether::h2::route(offer, r, 8, TETHER_EXT_ALL).extensions, 0u);
+}
+
+TEST(H2Routing, AMalformedOfferIs400NamingTheProblem) {
+  Registry r = echo_registry();
+  Request offer = invoke("/invoke/Echo/echo", "application/vnd.restate.invocation.v6");
+  offer.extensions = "ping/1; q=1";
+  Route route = tether::h2::route(offer, r, 8, TETHER_EXT_ALL);
+  EXPECT_EQ(route.status, 400);
+  EXPECT_NE(route.body.find("tether-extensions"), std::string::npos);
+}

@@ -63,6 +63,7 @@ class Stream {
     options.protocol_version = 5;
     options.max_frame_payload = TETHER_DEFAULT_MAX_FRAME_PAYLOAD;
     options.max_message_size = TETHER_DEFAULT_MAX_MESSAGE_SIZE;
+    options.extensions = TETHER_EXT_ALL;  // as if the runtime offered it and it was accepted
     return options;
   }
 

@@ -79,12 +79,13 @@ TEST(SessionDispatch, InputSplitAtEveryByteGivesTheSameEvents) {
   EXPECT_EQ(h->finish_input(), TETHER_OK);
 }
 
-TEST(SessionDispatch, PingsBelowV8AreAProtocolViolationThatQueuesAnErrorMessage) {
-  for (uint32_t version = 5; version < 8; ++version) {
-    Harness h(options(version));
+TEST(SessionDispatch, PingsNotNegotiatedAreAProtocolViolationThatQueuesAnErrorMessage) {
+  for (uint32_t version = 5; version <= 8; ++version) {
+    Harness h(options(version, TETHER_EXT_CHUNKED));
     ASSERT_EQ(h.feed(message_frame(TETHER_MSG_START, "")), TETHER_OK);
     EXPECT_EQ(h.feed(ping_frame("n")), TETHER_PROTOCOL_VIOLATION);
-    EXPECT_NE(std::string(h->error().message()).find("needs protocol V8"), std::string::npos)
+    EXPECT_NE(std::string(h->error().message()).find("did not negotiate the ping/1 extension"),
+              std::string::npos)
         << h->error().message();
     tether_event event;
     EXPECT_EQ(h->next_event(&event), TETHER_PROTOCOL_VIOLATION);
@@ -95,7 +96,7 @@ TEST(SessionDispatch, PingsBelowV8AreAProtocolViolationThatQueuesAnErrorMessage)
     pb::ErrorMessage error;
     ASSERT_TRUE(error.ParseFromString(out[0].payload));
     EXPECT_EQ(error.code(), 571u);
-    EXPECT_NE(error.message().find("needs protocol V8"), std::string::npos);
+    EXPECT_NE(error.message().find("did not negotiate the ping/1 extension"), std::string::npos);
     EXPECT_EQ(h->send(TETHER_MSG_END, nullptr, 0), TETHER_CLOSED);
   }
 }
@@ -238,18 +239,40 @@ TEST(SessionDispatch, FinishInputStopsFeedingButNotDispatch) {
 }
 
 TEST(SessionDispatch, UnknownControlTypeFailsTheStreamNamingIt) {
-  Harness h;
+  Harness h(options(7));
   EXPECT_EQ(h.feed(message_frame(0x03FF, "")), TETHER_UNKNOWN_TYPE);
-  EXPECT_NE(std::string(h->error().message()).find("0x03ff"), std::string::npos);
+  EXPECT_NE(std::string(h->error().message()).find("0x03ff on protocol V7"), std::string::npos);
   EXPECT_EQ(h.feed(message_frame(0x0400, "")), TETHER_STREAM_FAILED);
   EXPECT_NE(std::string(h->error().message()).find("0x03ff"), std::string::npos)
       << "the cause stays readable";
 }
 
+TEST(SessionDispatch, V8EphemeralMessagesPassThroughInOrder) {
+  for (uint32_t extensions : {0u, TETHER_EXT_ALL}) {
+    Harness h(options(8, extensions));
+    ASSERT_EQ(h.feed(message_frame(TETHER_MSG_START, "s")), TETHER_OK);
+    ASSERT_EQ(h.feed(message_frame(0x0300, "eph-1")), TETHER_OK);
+    ASSERT_EQ(h.feed(message_frame(0x03FF, "eph-2")), TETHER_OK);
+    ASSERT_EQ(h.feed(message_frame(0x0400, "input")), TETHER_OK);
+    std::vector<Event> events = h.drain();
+    ASSERT_EQ(events.size(), 4u);
+    EXPECT_EQ(events[1].type, 0x0300);
+    EXPECT_EQ(events[1].data, "eph-1");
+    EXPECT_EQ(events[2].type, 0x03FF);
+    EXPECT_EQ(events[3].data, "input");
+    // An SDK on V8 may send ephemeral commands; on V7 they are no type at all.
+    EXPECT_EQ(h->send(0x0200, nullptr, 0), TETHER_OK);
+    Harness v7(options(7, extensions));
+    EXPECT_EQ(v7->send(0x0200, nullptr, 0), TETHER_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(v7->error().message()).find("not known on protocol V7"),
+              std::string::npos);
+  }
+}
+
 TEST(SessionDispatch, SendMisuseIsRefusedAndTheSessionStaysUsable) {
   Harness h;
   EXPECT_EQ(h->send(0x0400, nullptr, 3), TETHER_INVALID_ARGUMENT);
-  EXPECT_EQ(h->send(0x03FF, nullptr, 0), TETHER_INVALID_ARGUMENT);
+  EXPECT_EQ(h->send(0x01FF, nullptr, 0), TETHER_INVALID_ARGUMENT);
   EXPECT_EQ(h->send(TETHER_MSG_PING, nullptr, 0), TETHER_INVALID_ARGUMENT);
   EXPECT_EQ(h->send(TETHER_MSG_PONG, nullptr, 0), TETHER_INVALID_ARGUMENT);
   EXPECT_EQ(h->consume_output(1), TETHER_INVALID_ARGUMENT);

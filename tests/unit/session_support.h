@@ -37,10 +37,11 @@ inline Bytes message_frame(uint16_t type, const std::string &payload, uint16_t f
   return frame(type, flags, payload);
 }
 
-inline tether_session_options options(uint32_t version = 8) {
+inline tether_session_options options(uint32_t version = 8, uint32_t extensions = TETHER_EXT_ALL) {
   tether_session_options o;
   tether::session_default_options(&o);
   o.protocol_version = version;
+  o.extensions = extensions;
   return o;
 }
 

@@ -159,7 +159,8 @@ void ProbeRun::record(bool app, uint64_t rtt_ns, Phase *phase) {
   if (phase != nullptr) (app ? phase->app : phase->h2).record(rtt_ns);
 }
 
-void ProbeRun::on_response(int32_t stream, int status, const std::string &content_type) {
+void ProbeRun::on_response(int32_t stream, const h2::ResponseHead &head) {
+  int status = head.status;
   if (status != 200) {
     auto it = streams_.find(stream);
     if (it != streams_.end()) it->second.ok = false;

@@ -73,7 +73,7 @@ class ProbeRun : public h2::ClientListener {
   double last_h2_ms() const { return last_h2_ms_; }
 
   // ClientListener
-  void on_response(int32_t stream, int status, const std::string &content_type) override;
+  void on_response(int32_t stream, const h2::ResponseHead &head) override;
   void on_data(int32_t stream, const uint8_t *data, size_t length) override;
   void on_close(int32_t stream, uint32_t error_code) override;
   void on_ping_ack(uint64_t rtt_ns) override;
