@@ -241,8 +241,8 @@ typedef struct tether_session_options {
    * (counted as payload bytes + 8 per complete message). When full, feed() takes
    * what fits and returns TETHER_WOULD_BLOCK; once everything queued is dispatched
    * the next frame always fits. 0 (default): max_message_size + 2 *
-   * max_frame_payload; smaller than max_message_size + max_frame_payload + 8 is
-   * invalid (a largest message must fit). */
+   * max_frame_payload, at least the minimum: smaller than max_message_size +
+   * max_frame_payload + 8 is invalid (a largest message must fit). */
   uint64_t inbound_budget;
   /* send() returns TETHER_WOULD_BLOCK while queued output is at or above the high
    * mark (a message accepted below it is queued whole); a TETHER_EVENT_WRITABLE event
@@ -636,6 +636,82 @@ TETHER_API tether_invocation_state tether_invocation_state_get(const tether_invo
 TETHER_API tether_status tether_invocation_session_stats(const tether_invocation *invocation,
                                                          tether_session_stats *stats);
 TETHER_API const char *tether_invocation_last_error(const tether_invocation *invocation);
+
+/* ---- Middleware: tether in front of an upstream SDK ------------------------ */
+
+/* An official SDK runs upstream's state machine, which takes and gives raw frame
+ * bytes. The middleware sits between the HTTP/2 stream and that state machine, on the
+ * SDK's own dispatch loop (the JS event loop, asyncio, the goroutine or executor that
+ * feeds it):
+ * - runtime -> SDK: request bytes are fed; take_sdk_input() answers the Pings read so
+ *   far (their Pongs are queued right there, so they prove the SDK's loop ran) and
+ *   returns plain upstream frames: whole messages, chunks reassembled, every other
+ *   byte unchanged, V8 ephemeral messages included;
+ * - SDK -> runtime: the SDK's output bytes are read frame by frame, each message is
+ *   checked against the runtime's limit from its header before any byte of it is
+ *   queued, and chunked when chunked/1 is active. The first message over the limit
+ *   is replaced by OutputCommand{failure{413, a message naming the size and the
+ *   limit}} + End and the rest of the SDK's output is dropped: the invocation
+ *   completes, failed and clearly, instead of being retried forever.
+ * Without an active extension the middleware is byte-transparent apart from that
+ * limit rule. One handle per request; calls serialized (the SDK's loop). */
+typedef struct tether_middleware tether_middleware;
+
+typedef struct tether_middleware_options {
+  size_t struct_size;
+  /* The stream's session: protocol_version, extensions (from the negotiation),
+   * limits, budgets, allocator; NULL: the session defaults. */
+  const tether_session_options *session;
+  /* The largest message the runtime accepts; the limit is min(max_output_size,
+   * session max_message_size). Default TETHER_DEFAULT_MAX_MESSAGE_SIZE. */
+  uint64_t max_output_size;
+} tether_middleware_options;
+
+TETHER_API void tether_middleware_options_init(tether_middleware_options *options);
+/* options may be NULL for the defaults. */
+TETHER_API tether_status tether_middleware_new(const tether_middleware_options *options,
+                                               tether_middleware **out);
+TETHER_API void tether_middleware_free(tether_middleware *middleware);
+
+/* Request bytes, as tether_session_feed (TETHER_WOULD_BLOCK: take SDK input, then feed
+ * the rest) and tether_session_finish_input. */
+TETHER_API tether_status tether_middleware_feed(tether_middleware *middleware, const uint8_t *data,
+                                                size_t length, size_t *consumed);
+TETHER_API tether_status tether_middleware_finish_input(tether_middleware *middleware);
+/* The dispatch step: the plain frames dispatched by this call as one span, owned by
+ * the middleware and valid until the next call on it; TETHER_OK with *length 0 when
+ * there is nothing yet (or a Pong waits for output to be taken: write output, then
+ * call again). TETHER_CLOSED once input finished and everything was taken. After
+ * malformed input, that input's fatal status (see tether_session_feed): an
+ * ErrorMessage 571 naming the problem is queued as output; give the SDK nothing
+ * more, write the output and end the response. */
+TETHER_API tether_status tether_middleware_take_sdk_input(tether_middleware *middleware,
+                                                          const uint8_t **data, size_t *length);
+/* The SDK's output bytes, split anywhere; *consumed (may be NULL) receives what was
+ * taken. TETHER_MESSAGE_TOO_LARGE once, when a message over the limit was replaced
+ * (see above; everything is taken, later output is taken and dropped with TETHER_OK).
+ * TETHER_WOULD_BLOCK: output is at the session's high watermark; write output, then
+ * call again with the rest (or with NULL, 0 to retry a frame already taken whole).
+ * Output after the stream ended (End or an ErrorMessage queued) is taken and dropped.
+ * TETHER_INVALID_ARGUMENT: the SDK sent a type the protocol version does not know, a
+ * Ping or a Pong; the stream's output stops there. */
+TETHER_API tether_status tether_middleware_sdk_output(tether_middleware *middleware,
+                                                      const uint8_t *data, size_t length,
+                                                      size_t *consumed);
+/* The SDK ended its output: TETHER_TRUNCATED if it stopped inside a frame,
+ * TETHER_WOULD_BLOCK if a frame still waits for room (retry sdk_output(NULL, 0)). */
+TETHER_API tether_status tether_middleware_sdk_output_end(tether_middleware *middleware);
+/* The response body's bytes, as tether_session_pending_output / _consume_output. */
+TETHER_API tether_status tether_middleware_pending_output(tether_middleware *middleware,
+                                                          const uint8_t **data, size_t *length);
+TETHER_API tether_status tether_middleware_consume_output(tether_middleware *middleware, size_t n);
+/* The session's counters (pings_answered, bytes, peaks); stats->struct_size set by the
+ * caller. */
+TETHER_API tether_status tether_middleware_session_stats(const tether_middleware *middleware,
+                                                         tether_session_stats *stats);
+/* 1 once an oversize message was replaced by the 413 Failure; 0 otherwise and for NULL. */
+TETHER_API int tether_middleware_replaced(const tether_middleware *middleware);
+TETHER_API const char *tether_middleware_last_error(const tether_middleware *middleware);
 
 /* ---- HTTP/2 endpoint: an h2c server for invocations ------------------------ */
 

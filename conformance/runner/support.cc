@@ -65,7 +65,7 @@ ChunkedInput::ChunkedInput(const std::string &content, uint32_t max_frame_payloa
   std::string whole = h2::input_frame(content);  // one frame: its body is the message
   body_ = whole.size() - kFrameHeaderSize;
   count_ = chunk_count(body_, max_frame_payload);
-  append_chunked(frames_, TETHER_MSG_INPUT_COMMAND,
+  append_chunked(frames_, TETHER_MSG_INPUT_COMMAND, 0,
                  reinterpret_cast<const uint8_t *>(whole.data()) + kFrameHeaderSize, body_,
                  max_frame_payload);
 }

@@ -1,4 +1,4 @@
-// Incoming chunking (draft V8): decides what each frame header means for the message
+// Incoming chunking (extension chunked/1): decides what each frame header means for the message
 // in progress, and concatenates chunk payloads into one buffer that grows through
 // the allocator hook, never past max_message_size. Payload bytes are copied once,
 // straight from the caller's input into their final place.

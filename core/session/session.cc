@@ -64,7 +64,9 @@ Session *Session::create(const tether_session_options *given, Status *status) {
   }
   uint64_t frame = options.max_frame_payload;
   uint64_t minimum = options.max_message_size + frame + kFrameHeaderSize;
-  if (options.inbound_budget == 0) options.inbound_budget = options.max_message_size + 2 * frame;
+  if (options.inbound_budget == 0) {
+    options.inbound_budget = std::max(options.max_message_size + 2 * frame, minimum);
+  }
   if (options.inbound_budget < minimum) return nullptr;
   if (options.outbound_high_watermark == 0) options.outbound_high_watermark = kDefaultHigh;
   if (options.outbound_low_watermark == 0) {
@@ -439,7 +441,16 @@ Status Session::answer_queued_pings() {
   return TETHER_OK;
 }
 
-Status Session::send(uint16_t type, const uint8_t *payload, size_t length) {
+Status Session::send(uint16_t type, const uint8_t *payload, size_t length, uint16_t flags) {
+  return queue_message(type, payload, length, flags, true);
+}
+
+Status Session::send_final(uint16_t type, const uint8_t *payload, size_t length) {
+  return queue_message(type, payload, length, 0, false);
+}
+
+Status Session::queue_message(uint16_t type, const uint8_t *payload, size_t length, uint16_t flags,
+                              bool budgeted) {
   if (payload == nullptr && length != 0) {
     return refuse(TETHER_INVALID_ARGUMENT, "send: payload is NULL with length %zu", length);
   }
@@ -468,7 +479,7 @@ Status Session::send(uint16_t type, const uint8_t *payload, size_t length) {
                   "chunked; nothing was queued",
                   type_name(type), length, frame_out_limit_);
   }
-  if (!outbound_budget_.admit()) {
+  if (budgeted && !outbound_budget_.admit()) {
     return refuse(TETHER_WOULD_BLOCK,
                   "%llu bytes of output queued, at or above the high watermark %llu: wait "
                   "for a WRITABLE event",
@@ -479,7 +490,8 @@ Status Session::send(uint16_t type, const uint8_t *payload, size_t length) {
     Status status = answer_queued_pings();
     if (status != TETHER_OK) return status;
   }
-  if (append_chunked(outbound_, type, payload, length, frame_out_limit_) != TETHER_OK) {
+  flags &= static_cast<uint16_t>(~kFlagContinued);
+  if (append_chunked(outbound_, type, flags, payload, length, frame_out_limit_) != TETHER_OK) {
     return refuse(TETHER_NO_MEMORY, "no memory to queue a %s message of %zu bytes", type_name(type),
                   length);
   }

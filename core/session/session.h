@@ -26,7 +26,13 @@ class Session {
   Status feed(const uint8_t *data, size_t length, size_t *consumed);
   Status finish_input();
   Status next_event(tether_event *event);
-  Status send(uint16_t type, const uint8_t *payload, size_t length);
+  // flags (such as REQUESTED_ACK) go out on every frame of the message; CONTINUED is
+  // the session's own and is ignored here.
+  Status send(uint16_t type, const uint8_t *payload, size_t length, uint16_t flags = 0);
+  // As send(), but past the high watermark: for the small messages that end a stream
+  // (a 413 Failure in place of an oversize message, then End), which no budget may
+  // refuse, or the stream would end with nothing.
+  Status send_final(uint16_t type, const uint8_t *payload, size_t length);
   Status pending_output(const uint8_t **data, size_t *length);
   Status consume_output(size_t n);
   void stats(tether_session_stats *out) const;
@@ -48,6 +54,8 @@ class Session {
   void queue_error_message();
   Status queue_pong(const uint8_t *nonce, size_t length, bool over_ceiling);
   Status answer_queued_pings();
+  Status queue_message(uint16_t type, const uint8_t *payload, size_t length, uint16_t flags,
+                       bool budgeted);
   void drop_inbound();
   void release_held();
 

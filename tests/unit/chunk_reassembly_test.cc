@@ -34,7 +34,7 @@ TEST(ChunkSplitter, CountsAndFlagsFrames) {
   EXPECT_EQ(tether::chunk_count(11, 10), 2u);
   tether::ByteBuffer out{tether::Allocator()};
   std::string payload = "0123456789abcdefghijk";  // 21 bytes
-  ASSERT_EQ(tether::append_chunked(out, kOutput, reinterpret_cast<const uint8_t *>(payload.data()),
+  ASSERT_EQ(tether::append_chunked(out, kOutput, 0, reinterpret_cast<const uint8_t *>(payload.data()),
                                    payload.size(), 10),
             TETHER_OK);
   ASSERT_EQ(out.size(), 3 * 8 + payload.size());
@@ -53,7 +53,7 @@ TEST(ChunkSplitter, NothingIsAppendedWhenMemoryRunsOut) {
   tracking.fail_after = 0;
   tether::ByteBuffer out{tether::Allocator(tracking.hook())};
   std::string payload(100, 'p');
-  EXPECT_EQ(tether::append_chunked(out, kOutput, reinterpret_cast<const uint8_t *>(payload.data()),
+  EXPECT_EQ(tether::append_chunked(out, kOutput, 0, reinterpret_cast<const uint8_t *>(payload.data()),
                                    payload.size(), 10),
             TETHER_NO_MEMORY);
   EXPECT_EQ(out.size(), 0u);
