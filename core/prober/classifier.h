@@ -1,6 +1,10 @@
 // Per-deployment classification (see tether.h, "Prober"): a time-based sliding
 // window of RTT and timeout samples, evaluated at every sample into healthy /
 // degraded / congested, with exit thresholds and consecutive-evaluation hysteresis.
+// An evaluation only asks whether the window's quantile reaches one of four fixed
+// thresholds, which is whether fewer than rank(q) samples lie below it: the window
+// keeps those four counts as samples enter and leave, so a sample costs O(1) however
+// large the window; the quantile itself is selected only when the state changes.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +30,7 @@ class Classifier {
   Classifier(const tether_prober_options &options, const Allocator &allocator);
 
   // Records a sample at now_ns and evaluates the window. Returns true when the state
-  // changed. figures receives samples, timeouts, timeout_ratio and quantile_ns; the
-  // p50/p90/p99/max too when the state changed (they cost a sort of the window).
+  // changed; figures is then filled with every figure of the window.
   bool add(uint64_t now_ns, uint64_t rtt_ns, bool timeout, WindowFigures *figures);
   // Every figure of the window as it is now.
   WindowFigures full_figures();
@@ -43,14 +46,22 @@ class Classifier {
     bool timeout;
   };
 
+  // The thresholds an evaluation compares the quantile with: entry and exit levels
+  // of DEGRADED and CONGESTED.
+  enum Level { kDegraded, kDegradedExit, kCongested, kCongestedExit, kLevels };
+
+  void count(const Sample &sample, int delta);
   // Copies the window's RTTs into scratch_ and counts; quantile_ns is not set.
   WindowFigures counts();
   uint64_t scratch_quantile(double q);  // selects in scratch_, reordering it
-  tether_deployment_state target(const WindowFigures &figures) const;
+  tether_deployment_state target() const;
 
   const tether_prober_options &options_;
   std::deque<Sample, HookedAllocator<Sample>> window_;
   std::vector<uint64_t, HookedAllocator<uint64_t>> scratch_;
+  double level_ns_[kLevels];
+  uint64_t below_[kLevels] = {};  // samples in the window with an RTT under each level
+  uint64_t timeouts_ = 0;         // timeouts in the window
   tether_deployment_state state_ = TETHER_DEPLOYMENT_HEALTHY;
   int direction_ = 0;  // +1 while evaluations call for worse, -1 for better
   uint32_t streak_ = 0;

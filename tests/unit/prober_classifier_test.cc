@@ -1,5 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <random>
+#include <vector>
+
 #include "prober/classifier.h"
 #include "prober/prober.h"
 
@@ -137,7 +143,7 @@ TEST(Classifier, SamplesLeaveTheWindowWithTime) {
   WindowFigures f;
   EXPECT_TRUE(c.add(0, 300 * kMs, false, &f));
   EXPECT_FALSE(c.add(99 * kMs, kMs, false, &f));  // p90 of {1, 300} is 300
-  EXPECT_EQ(f.samples, 2u);
+  EXPECT_EQ(c.full_figures().samples, 2u);
   EXPECT_TRUE(c.add(100 * kMs, kMs, false, &f));  // the 300 ms sample is 100 ms old: gone
   EXPECT_EQ(f.samples, 2u);
   EXPECT_EQ(f.max_ns, kMs);
@@ -150,9 +156,7 @@ TEST(Classifier, FiguresAreExactQuantilesOfTheWindow) {
   o.quantile = 0.5;
   Classifier c(o, tether::Allocator());
   WindowFigures f;
-  for (uint64_t i = 1; i <= 100; ++i) c.add(i, i * kMs, false, &f);
-  EXPECT_EQ(f.quantile_ns, 50 * kMs);
-  EXPECT_EQ(f.p90_ns, 0u);  // only computed at a change or on request
+  for (uint64_t i = 1; i <= 100; ++i) EXPECT_FALSE(c.add(i, i * kMs, false, &f));
   f = c.full_figures();
   EXPECT_EQ(f.samples, 100u);
   EXPECT_EQ(f.p50_ns, 50 * kMs);
@@ -161,6 +165,47 @@ TEST(Classifier, FiguresAreExactQuantilesOfTheWindow) {
   EXPECT_EQ(f.p99_ns, 99 * kMs);
   EXPECT_EQ(f.max_ns, 100 * kMs);
   EXPECT_EQ(c.state(), kHealthy);  // p50 = 50 ms < 100 ms
+}
+
+// The classifier counts samples below its thresholds instead of selecting the
+// quantile at every sample: the states it reaches must be those of the definition
+// (the window's exact quantile compared with the thresholds), on random windows.
+TEST(Classifier, CountingAgreesWithTheExactQuantileOnRandomWindows) {
+  std::mt19937_64 random(7);
+  for (int round = 0; round < 50; ++round) {
+    tether_prober_options o;
+    tether::prober_default_options(&o);
+    o.window_max_samples = 1 + random() % 64;
+    o.window_ns = (1 + random() % 200) * kMs;
+    o.quantile = std::vector<double>{0.5, 0.9, 0.99, 1.0}[random() % 4];
+    o.escalate_after = o.recover_after = 1;
+    o.exit_fraction = 0.8;
+    Classifier c(o, tether::Allocator());
+    std::deque<std::pair<uint64_t, uint64_t>> window;  // (at, rtt)
+    tether_deployment_state state = kHealthy;
+    uint64_t now = 0;
+    for (int i = 0; i < 400; ++i) {
+      now += random() % (5 * kMs);
+      uint64_t rtt = random() % (3 * o.congested_rtt_ns / 2);
+      WindowFigures f;
+      c.add(now, rtt, false, &f);
+      if (window.size() >= o.window_max_samples) window.pop_front();
+      window.emplace_back(now, rtt);
+      while (now - window.front().first >= o.window_ns) window.pop_front();
+      std::vector<uint64_t> rtts;
+      for (const auto &sample : window) rtts.push_back(sample.second);
+      std::sort(rtts.begin(), rtts.end());
+      size_t rank = static_cast<size_t>(std::ceil(o.quantile * double(rtts.size())));
+      double q = double(rtts[std::clamp<size_t>(rank, 1, rtts.size()) - 1]);
+      auto reaches = [&](tether_deployment_state level, uint64_t threshold) {
+        return q >= double(threshold) * (state >= level ? o.exit_fraction : 1.0);
+      };
+      state = reaches(kCongested, o.congested_rtt_ns) ? kCongested
+              : reaches(kDegraded, o.degraded_rtt_ns) ? kDegraded
+                                                      : kHealthy;
+      ASSERT_EQ(c.state(), state) << "round " << round << " sample " << i;
+    }
+  }
 }
 
 }  // namespace
