@@ -3,6 +3,7 @@
 #include "flow/batcher.h"
 
 #include <cstring>
+#include <new>
 #include <string>
 
 #include "flow/spill_log.h"
@@ -61,7 +62,12 @@ tether_status tether_batcher_new(const tether_batcher_options *given, tether_bat
     copy_text(message, error, error_size);
     return status;
   }
-  *out = new tether_batcher{core};
+  *out = new (std::nothrow) tether_batcher{core};
+  if (*out == nullptr) {
+    tether::Batcher::destroy(core);
+    copy_text("out of memory", error, error_size);
+    return TETHER_NO_MEMORY;
+  }
   return TETHER_OK;
 }
 

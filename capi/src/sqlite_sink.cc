@@ -3,6 +3,7 @@
 #include "flow/sqlite_sink/sqlite_sink.h"
 
 #include <cstring>
+#include <new>
 
 #include "options.h"
 
@@ -36,7 +37,12 @@ tether_status tether_sqlite_sink_open(const tether_sqlite_sink_options *given,
     say(message);
     return status;
   }
-  *out = new tether_sqlite_sink{core};
+  *out = new (std::nothrow) tether_sqlite_sink{core};
+  if (*out == nullptr) {
+    delete core;
+    say("out of memory");
+    return TETHER_NO_MEMORY;
+  }
   return TETHER_OK;
 }
 

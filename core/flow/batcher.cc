@@ -9,6 +9,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <thread>
 #include <vector>
 
@@ -134,6 +135,8 @@ struct Batcher::Impl {
   bool overdue() const { return closing && now_ns() >= deadline_ns; }
 
   Status submit(uint64_t id, const uint8_t *data, size_t length);
+  // Copies the record into the memory queue; false when out of memory.
+  bool keep_in_memory(Entry &entry, const uint8_t *data);
   void run();
   // Hands records to the sink until each one is written or reported; returns how many
   // are finished (fewer than count only when close's deadline cut a retry short).
@@ -187,31 +190,40 @@ Status Batcher::Impl::submit(uint64_t id, const uint8_t *data, size_t length) {
         return s;
       }
       counters.peak_spill_bytes = std::max(counters.peak_spill_bytes, log->bytes());
-      if (!fits || disk_only > 0 || disk_batch) {
-        // Memory is full, or records before this one are only in the log: keep the
-        // order by reading this one back from the log too.
-        ++disk_only;
-        ++counters.spilled;
-        ++counters.accepted;
-        work_cv.notify_one();
-        return TETHER_OK;
-      }
-      break;
+      // Memory is full, or records before this one are only in the log: keep the order
+      // by reading this one back from the log too. (So does a failed allocation: the
+      // record is safe in the log already.)
+      if (fits && disk_only == 0 && !disk_batch && keep_in_memory(entry, data)) return TETHER_OK;
+      ++disk_only;
+      ++counters.spilled;
+      ++counters.accepted;
+      work_cv.notify_one();
+      return TETHER_OK;
     }
   }
-  if (length > 0) {
-    entry.data = static_cast<uint8_t *>(allocator.allocate(length));
-    if (entry.data == nullptr) return TETHER_NO_MEMORY;  // (SPILL: it is in the log)
-    std::memcpy(entry.data, data, length);
+  return keep_in_memory(entry, data) ? TETHER_OK : TETHER_NO_MEMORY;
+}
+
+bool Batcher::Impl::keep_in_memory(Entry &entry, const uint8_t *data) {
+  if (entry.length > 0) {
+    entry.data = static_cast<uint8_t *>(allocator.allocate(entry.length));
+    if (entry.data == nullptr) return false;
+    std::memcpy(entry.data, data, entry.length);
   }
-  queue.push_back(entry);
+  try {
+    queue.push_back(entry);
+  } catch (const std::bad_alloc &) {
+    allocator.release(entry.data);
+    return false;
+  }
+  const uint64_t cost = entry.length + kOverhead;
   queue_bytes += cost;
   held_bytes += cost;
   ++held_records;
   counters.peak_queued_bytes = std::max(counters.peak_queued_bytes, held_bytes);
   ++counters.accepted;
   work_cv.notify_one();
-  return TETHER_OK;
+  return true;
 }
 
 void Batcher::Impl::report(const tether_record *records, size_t count, tether_status reason,
@@ -393,6 +405,17 @@ Batcher *Batcher::create(const tether_batcher_options &options, Status *status,
     *message = problem;
     return nullptr;
   }
+  try {
+    return create_or_throw(options, status, message);
+  } catch (const std::exception &e) {  // bad_alloc, or no thread could be started
+    *status = TETHER_NO_MEMORY;
+    *message = std::string("cannot create the batcher: ") + e.what();
+    return nullptr;
+  }
+}
+
+Batcher *Batcher::create_or_throw(const tether_batcher_options &options, Status *status,
+                                  std::string *message) {
   auto impl = std::make_unique<Impl>(options);
   if (options.policy == TETHER_OVERFLOW_SPILL) {
     impl->spill_dir = options.spill_dir;
@@ -415,8 +438,8 @@ Batcher *Batcher::create(const tether_batcher_options &options, Status *status,
   } else {
     impl->options.spill_dir = nullptr;
   }
-  auto *batcher = new Batcher();
-  batcher->impl_ = impl.release();
+  auto batcher = std::unique_ptr<Batcher>(new Batcher());
+  batcher->impl_ = impl.get();
   Impl *i = batcher->impl_;
   {
     std::lock_guard lock(i->mu);  // sink_thread is read by submit under the lock
@@ -428,8 +451,9 @@ Batcher *Batcher::create(const tether_batcher_options &options, Status *status,
       i->run();
     });
   }
+  impl.release();
   *status = TETHER_OK;
-  return batcher;
+  return batcher.release();
 }
 
 Status Batcher::submit(uint64_t id, const uint8_t *data, size_t length) {

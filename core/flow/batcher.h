@@ -29,6 +29,8 @@ class Batcher {
 
  private:
   Batcher() = default;
+  static Batcher *create_or_throw(const tether_batcher_options &options, Status *status,
+                                  std::string *message);
   struct Impl;
   Impl *impl_ = nullptr;
 };
