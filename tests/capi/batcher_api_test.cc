@@ -122,7 +122,6 @@ TEST(BatcherApi, BlockPolicyWaitsForRoomThenTimesOut) {
   EXPECT_EQ(stats_of(b).timed_out, 1u);
   // A producer that waits gets in once the sink takes records.
   tether_status later = TETHER_INTERNAL;
-  tether_batcher_options_init(&options);
   std::thread producer([&] { later = submit(b, 4, body); });
   ASSERT_TRUE(sink.wait_for([&] { return sink.calls >= 1; }));
   sink.hold(false);
