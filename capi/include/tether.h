@@ -71,7 +71,11 @@ typedef enum tether_status {
   TETHER_UNSUPPORTED_VERSION = 19,  /* a protocol version outside the supported range */
   TETHER_CLOSED = 20,               /* the stream has ended; no more input or output */
   TETHER_IO = 21,                   /* a transport (socket, HTTP/2) error */
-  TETHER_INTERNAL = 22              /* a bug in tether: please report it */
+  TETHER_INTERNAL = 22,             /* a bug in tether: please report it */
+  TETHER_RECORD_TOO_LARGE = 23,     /* a batcher record larger than one batch can hold */
+  TETHER_SPILL_CORRUPT = 24,        /* a spill log record fails its checksum or framing */
+  TETHER_SINK_REJECTED = 25,        /* the sink refused records for good (permanent failure) */
+  TETHER_RETRIES_EXHAUSTED = 26     /* the sink failed every attempt (retryable failures) */
 } tether_status;
 
 /* Family of a status, used by bindings to build their exception hierarchy. */
@@ -804,6 +808,246 @@ TETHER_API tether_status tether_endpoint_stop(tether_endpoint *endpoint);
 TETHER_API tether_status tether_endpoint_stats_get(const tether_endpoint *endpoint,
                                                    tether_endpoint_stats *stats);
 TETHER_API const char *tether_endpoint_last_error(const tether_endpoint *endpoint);
+
+/* ---- Batcher: bounded batching in front of a slow sink ---------------------- */
+
+/* Producers submit records (an id + bytes); the batcher coalesces them into batches
+ * capped in bytes (max_batch_bytes), in records (max_batch_records) and in time
+ * (linger_ns: a batch goes out at most that long after its oldest record arrived),
+ * and hands each batch to the sink callback as one bulk write. Records reach the sink
+ * in submit order. Memory is bounded: records held (queued, or in a batch the sink has
+ * not finished) count length + TETHER_BATCHER_RECORD_OVERHEAD bytes against
+ * max_queued_bytes. When a record does not fit, the policy decides:
+ * - REJECT: submit returns TETHER_QUEUE_FULL at once (nothing kept).
+ * - BLOCK: submit waits for room up to block_timeout_ns, then TETHER_TIMEOUT.
+ * - SPILL: the spill log in spill_dir (see below) is the queue: every accepted record
+ *   is appended to it before submit returns, and memory keeps the ones that fit so
+ *   the sink is fed without reading them back; once a record did not fit, later
+ *   records are read back from the log, in order, until the log has caught up. A
+ *   record that would take the log past spill_max_bytes gets TETHER_QUEUE_FULL. A
+ *   record accepted under SPILL survives a crash of the process (SIGKILL included);
+ *   power loss is covered as spill_fsync states. Under REJECT and BLOCK the records
+ *   still in memory when the process dies are lost.
+ *
+ * The sink returns OK, RETRYABLE (the same batch is tried again after a capped
+ * exponential backoff with jitter, up to max_attempts calls; then the records are
+ * reported to on_failed with TETHER_RETRIES_EXHAUSTED), or PERMANENT (a batch of
+ * several records is tried again one record per call, so only the records the sink
+ * refuses alone are reported, with TETHER_SINK_REJECTED; the records behind them go on).
+ * Records carry ids so that the sink can write idempotently (e.g. INSERT OR IGNORE
+ * on the id): after a crash under SPILL the log is replayed from its oldest
+ * unreleased segment, and records the sink already wrote may come again.
+ *
+ * Threads: tether_batcher_new starts one sink thread; the sink and on_failed
+ * callbacks run on it, one call at a time, never on a caller's thread. Unlike other
+ * handles, a batcher may be used from several threads at once: submit, stats_get,
+ * prometheus and last_error are safe from any thread. close and free must not race
+ * with other calls on the same handle (call them after the producers stopped). From
+ * inside a callback, submit and close return TETHER_INVALID_STATE (the sink thread
+ * would wait for itself); stats_get, prometheus and last_error work.
+ *
+ * Spill log format (version 1): spill_dir holds segment files named by a 20-digit
+ * sequence number, "00000000000000000001.spill", written in order. A segment begins
+ * with the 8 bytes "TSPL" + u32 version (little-endian, 1); then records, each a
+ * 16-byte header (u32 length, u32 CRC32C, u64 id; little-endian) and length bytes.
+ * The CRC32C covers the length, the id and the bytes. A segment is deleted once the
+ * sink finished every record in it. */
+typedef struct tether_batcher tether_batcher;
+
+/* Bytes counted per record on top of its length (bookkeeping, header). */
+#define TETHER_BATCHER_RECORD_OVERHEAD 16
+#define TETHER_SPILL_RECORD_HEADER_SIZE 16
+#define TETHER_SPILL_SEGMENT_HEADER_SIZE 8
+
+/* A record as the sink sees it; data is valid during the callback only. */
+typedef struct tether_record {
+  uint64_t id;
+  const uint8_t *data;
+  size_t length;
+} tether_record;
+
+typedef enum tether_sink_result {
+  TETHER_SINK_OK = 0,        /* every record of the batch is stored */
+  TETHER_SINK_RETRYABLE = 1, /* nothing (or not all) stored; the same call may succeed later */
+  TETHER_SINK_PERMANENT = 2  /* the batch can never be stored as it is */
+} tether_sink_result;
+
+/* Stores records[0..count) as one write, in order; returns how it went. Runs on the
+ * batcher's sink thread; may block (close waits for it). count >= 1. A value outside
+ * the enum counts as PERMANENT. */
+typedef tether_sink_result (*tether_sink_fn)(const tether_record *records, size_t count,
+                                             void *user_data);
+
+/* Records that will not be written: reason is TETHER_SINK_REJECTED,
+ * TETHER_RETRIES_EXHAUSTED, or TETHER_TIMEOUT (close's deadline passed while they were
+ * still in memory; never under SPILL, where they stay in the log). message says why
+ * (NUL-terminated). Runs on the sink thread; records and message are valid during the
+ * call only. */
+typedef void (*tether_batcher_failed_fn)(const tether_record *records, size_t count,
+                                         tether_status reason, const char *message,
+                                         void *user_data);
+
+typedef enum tether_overflow_policy {
+  TETHER_OVERFLOW_REJECT = 0,
+  TETHER_OVERFLOW_BLOCK = 1,
+  TETHER_OVERFLOW_SPILL = 2
+} tether_overflow_policy;
+
+/* When the spill log is flushed to stable storage (fdatasync). A record whose write()
+ * completed survives a process crash in every mode; these cover power loss. */
+typedef enum tether_spill_fsync {
+  TETHER_SPILL_FSYNC_INTERVAL = 0, /* at most spill_fsync_interval_ns after an append
+                                      (by the next append or by the sink thread) */
+  TETHER_SPILL_FSYNC_ALWAYS = 1,   /* before submit returns */
+  TETHER_SPILL_FSYNC_NEVER = 2     /* left to the operating system */
+} tether_spill_fsync;
+
+typedef struct tether_batcher_options {
+  size_t struct_size;
+  tether_sink_fn sink; /* required */
+  void *sink_user_data;
+  tether_batcher_failed_fn on_failed; /* may be NULL: failures are only counted */
+  void *failed_user_data;
+  uint64_t max_queued_bytes;        /* >= max_batch_bytes; default 64 MiB */
+  uint64_t max_batch_bytes;         /* >= 1 + TETHER_BATCHER_RECORD_OVERHEAD; default 1 MiB */
+  uint32_t max_batch_records;       /* >= 1; default 1000 */
+  uint64_t linger_ns;               /* default 10 ms */
+  tether_overflow_policy policy;    /* default TETHER_OVERFLOW_REJECT */
+  uint64_t block_timeout_ns;        /* BLOCK: the longest a submit waits; default 1 s */
+  const char *spill_dir;            /* SPILL: required; created if missing; copied */
+  uint64_t spill_max_bytes;         /* SPILL: >= 2 * max_batch_bytes; default 1 GiB */
+  tether_spill_fsync spill_fsync;   /* default TETHER_SPILL_FSYNC_INTERVAL */
+  uint64_t spill_fsync_interval_ns; /* default 100 ms */
+  /* A damaged spill log found at open (see tether_spill_log_verify): 0 (default)
+   * refuses to open with its status; 1 keeps the good prefix of the damaged segment,
+   * moves the rest to "<segment>.damaged-at-<offset>" and goes on (reported in
+   * last_error and stats). */
+  int spill_repair;
+  uint32_t max_attempts; /* sink calls per batch before TETHER_RETRIES_EXHAUSTED; >= 1; default 8 */
+  uint64_t backoff_initial_ns; /* first retry delay (before jitter); default 10 ms */
+  uint64_t backoff_max_ns;     /* cap, >= backoff_initial_ns; default 1 s */
+  uint64_t random_seed;        /* jitter; 0 (default): seeded from the clock */
+  tether_allocator allocator;  /* record memory */
+} tether_batcher_options;
+
+typedef struct tether_batcher_stats {
+  size_t struct_size;
+  uint64_t accepted;            /* submit returned TETHER_OK */
+  uint64_t rejected;            /* TETHER_QUEUE_FULL: dropped by policy (REJECT, full spill log) */
+  uint64_t timed_out;           /* TETHER_TIMEOUT under BLOCK */
+  uint64_t too_large;           /* TETHER_RECORD_TOO_LARGE */
+  uint64_t written;             /* records the sink returned OK for */
+  uint64_t failed;              /* records reported to on_failed */
+  uint64_t batches;             /* sink calls that returned OK */
+  uint64_t retries;             /* sink calls that returned RETRYABLE */
+  uint64_t spilled;             /* records kept only in the spill log (memory was full) */
+  uint64_t spill_read;          /* records read back from the spill log */
+  uint64_t replayed;            /* records found in the spill log at open */
+  uint64_t spill_damaged_bytes; /* bytes moved aside by spill_repair at open */
+  uint64_t queued_records;      /* now: in memory, not yet finished */
+  uint64_t queued_bytes;        /* now, as counted against max_queued_bytes */
+  uint64_t peak_queued_bytes;
+  uint64_t spill_records; /* now: in the log, not yet finished */
+  uint64_t spill_bytes;   /* now: size of the log's segments */
+  uint64_t peak_spill_bytes;
+} tether_batcher_stats;
+
+TETHER_API void tether_batcher_options_init(tether_batcher_options *options);
+/* TETHER_OK, or TETHER_INVALID_ARGUMENT with *problem (static storage; may be NULL)
+ * naming the field that is out of its range. */
+TETHER_API tether_status tether_batcher_options_check(const tether_batcher_options *options,
+                                                      const char **problem);
+/* Validates options, opens the spill log under SPILL (records found in it are written
+ * first: they are older than any new one), starts the sink thread. On failure *out is
+ * NULL and error (may be NULL; error_size bytes, NUL-terminated) says what was wrong:
+ * TETHER_INVALID_ARGUMENT, TETHER_IO (the spill directory), TETHER_SPILL_CORRUPT or
+ * TETHER_TRUNCATED (a damaged log and spill_repair 0; the message names the segment,
+ * the offset and the good prefix). */
+TETHER_API tether_status tether_batcher_new(const tether_batcher_options *options,
+                                            tether_batcher **out, char *error, size_t error_size);
+/* Copies data (length >= 0). TETHER_OK: accepted, the batcher owns it now.
+ * TETHER_RECORD_TOO_LARGE: length + TETHER_BATCHER_RECORD_OVERHEAD > max_batch_bytes;
+ * TETHER_QUEUE_FULL, TETHER_TIMEOUT: by policy, see above; TETHER_IO: the spill log
+ * could not be written (last_error says why); TETHER_CLOSED after close. Nothing is
+ * kept unless TETHER_OK. Any thread; under BLOCK it may wait. */
+TETHER_API tether_status tether_batcher_submit(tether_batcher *batcher, uint64_t id,
+                                               const uint8_t *data, size_t length);
+/* Stops accepting, then lets the sink thread write what is held for up to timeout_ns
+ * (a sink call in progress is waited for; a backoff wait is cut short). Records still
+ * held then are reported to on_failed with TETHER_TIMEOUT, except under SPILL, where
+ * they stay in the log for the next batcher on spill_dir. *unwritten (may be NULL)
+ * receives their count. TETHER_OK when everything was written (or reported earlier),
+ * TETHER_TIMEOUT otherwise, TETHER_CLOSED if already closed. Caller's thread; it
+ * returns after the sink thread ended. */
+TETHER_API tether_status tether_batcher_close(tether_batcher *batcher, uint64_t timeout_ns,
+                                              uint64_t *unwritten);
+/* close(batcher, 0, NULL) if not closed yet, then frees. Accepts NULL. */
+TETHER_API void tether_batcher_free(tether_batcher *batcher);
+/* stats->struct_size set by the caller. Any thread. */
+TETHER_API tether_status tether_batcher_stats_get(const tether_batcher *batcher,
+                                                  tether_batcher_stats *stats);
+/* Prometheus text (format 0.0.4): tether_batcher_records_total{outcome=...},
+ * tether_batcher_batches_total, tether_batcher_retries_total, and the gauges
+ * tether_batcher_queued_bytes, tether_batcher_queued_records,
+ * tether_batcher_spill_bytes, tether_batcher_spill_records. Written NUL-terminated into
+ * buffer; *length receives the text's length. TETHER_INVALID_ARGUMENT (with *length
+ * set to the size needed, less the NUL) when capacity is too small. Any thread. */
+TETHER_API tether_status tether_batcher_prometheus(const tether_batcher *batcher, char *buffer,
+                                                   size_t capacity, size_t *length);
+/* Copies the message of the latest failure ("" if none) into buffer (NUL-terminated,
+ * cut to capacity); returns its full length. Any thread. */
+TETHER_API size_t tether_batcher_last_error(const tether_batcher *batcher, char *buffer,
+                                            size_t capacity);
+
+/* What tether_spill_log_verify found. */
+typedef struct tether_spill_report {
+  size_t struct_size;
+  uint64_t segments;   /* segment files read */
+  uint64_t records;    /* good records, in order, before any damage */
+  uint64_t good_bytes; /* bytes of those records (headers included) */
+  uint64_t bad_offset; /* TETHER_SPILL_CORRUPT/TRUNCATED: offset of the damage in its segment */
+  char message[512];   /* "" when sound; else names the segment file and the offset */
+} tether_spill_report;
+
+/* Reads every segment of a spill directory and checks its framing and checksums,
+ * without changing anything. TETHER_OK (a missing or empty directory is sound),
+ * TETHER_SPILL_CORRUPT (a bad segment header, a checksum mismatch, an impossible
+ * length), TETHER_TRUNCATED (a segment ends inside a record), TETHER_IO. Caller's thread. */
+TETHER_API tether_status tether_spill_log_verify(const char *spill_dir,
+                                                 tether_spill_report *report);
+
+/* ---- SQLite sink: the embedded default (built with -DTETHER_SQLITE=ON) ------- */
+
+/* Writes batches into a SQLite table (id INTEGER PRIMARY KEY, body BLOB): one
+ * transaction per batch, INSERT OR IGNORE on the id, so a record written twice (a
+ * replay after a crash) is stored once. synchronous=FULL and journal_mode=WAL: a
+ * batch is on stable storage when the sink returns OK. SQLITE_BUSY, _LOCKED, _IOERR,
+ * _FULL, _PROTOCOL and _CANTOPEN are RETRYABLE; other errors PERMANENT. The ids, as
+ * SQLite integers, are the uint64 bits read as int64. */
+typedef struct tether_sqlite_sink tether_sqlite_sink;
+
+typedef struct tether_sqlite_sink_options {
+  size_t struct_size;
+  const char *path;  /* database file, created if missing; required; copied */
+  const char *table; /* 1..64 of [A-Za-z0-9_], not starting with a digit; default "records" */
+  uint32_t busy_timeout_ms; /* wait for a lock held by another connection; default 5000 */
+} tether_sqlite_sink_options;
+
+TETHER_API void tether_sqlite_sink_options_init(tether_sqlite_sink_options *options);
+/* Opens (creating the table if missing). On failure *out is NULL and error (may be
+ * NULL) says why: TETHER_INVALID_ARGUMENT or TETHER_IO. */
+TETHER_API tether_status tether_sqlite_sink_open(const tether_sqlite_sink_options *options,
+                                                 tether_sqlite_sink **out, char *error,
+                                                 size_t error_size);
+TETHER_API void tether_sqlite_sink_free(tether_sqlite_sink *sink);
+/* A tether_sink_fn: pass it as options.sink with options.sink_user_data = the sink.
+ * One thread at a time (the batcher's sink thread). */
+TETHER_API tether_sink_result tether_sqlite_sink_write(const tether_record *records, size_t count,
+                                                       void *sink);
+/* Rows in the table now. */
+TETHER_API tether_status tether_sqlite_sink_count(tether_sqlite_sink *sink, uint64_t *rows);
+/* Message of the last failed write ("" if none); valid until the next call on the sink. */
+TETHER_API const char *tether_sqlite_sink_last_error(const tether_sqlite_sink *sink);
 
 #ifdef __cplusplus
 }

@@ -2,8 +2,10 @@
 // past its struct_size keep their defaults.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <string_view>
 
 namespace tether::capi {
 
@@ -14,6 +16,17 @@ bool read_options(const Options *given, Options &out) {
   std::memcpy(&out, given, given->struct_size);
   out.struct_size = sizeof(Options);
   return true;
+}
+
+// Copies text into a caller's buffer (cut to capacity, NUL-terminated; nothing when
+// buffer is NULL or capacity 0); returns the text's full length.
+inline size_t copy_text(std::string_view text, char *buffer, size_t capacity) {
+  if (buffer != nullptr && capacity > 0) {
+    size_t n = std::min(text.size(), capacity - 1);
+    std::memcpy(buffer, text.data(), n);
+    buffer[n] = '\0';
+  }
+  return text.size();
 }
 
 }  // namespace tether::capi

@@ -40,6 +40,14 @@ constexpr tether_status_info kTable[] = {
     ROW(TETHER_CLOSED, TETHER_FAMILY_USAGE, 0, 0, "stream closed"),
     ROW(TETHER_IO, TETHER_FAMILY_RESOURCE, 1, 1, "transport error"),
     ROW(TETHER_INTERNAL, TETHER_FAMILY_RESOURCE, 0, 1, "internal error"),
+    ROW(TETHER_RECORD_TOO_LARGE, TETHER_FAMILY_LIMIT, 0, 0,
+        "record larger than one batch can hold; nothing was queued"),
+    ROW(TETHER_SPILL_CORRUPT, TETHER_FAMILY_RESOURCE, 0, 0,
+        "spill log record fails its checksum or framing"),
+    ROW(TETHER_SINK_REJECTED, TETHER_FAMILY_RESOURCE, 0, 0,
+        "the sink refused the records for good"),
+    ROW(TETHER_RETRIES_EXHAUSTED, TETHER_FAMILY_RESOURCE, 0, 0,
+        "the sink failed every attempt to write the records"),
 };
 
 #undef ROW

@@ -9,7 +9,7 @@ TEST(Status, TableCoversEveryCodeInOrderWithUniqueNames) {
   size_t count = 0;
   const tether_status_info *table = tether_status_table(&count);
   ASSERT_NE(table, nullptr);
-  ASSERT_EQ(count, static_cast<size_t>(TETHER_INTERNAL) + 1);
+  ASSERT_EQ(count, static_cast<size_t>(TETHER_RETRIES_EXHAUSTED) + 1);
   std::set<std::string> names;
   for (size_t i = 0; i < count; ++i) {
     EXPECT_EQ(static_cast<size_t>(table[i].code), i);

@@ -2,6 +2,7 @@
 #include <pybind11/pybind11.h>
 #include <tether.h>
 
+#include "batcher.h"
 #include "decoder.h"
 #include "errors.h"
 #include "event.h"
@@ -63,6 +64,7 @@ PYBIND11_MODULE(_tether, m) {
   tether_py::add_decoder(m);
   tether_py::add_prober(m);
   tether_py::add_invocation(m);
+  tether_py::add_batcher(m);
   m.def("status_table", &status_table,
         "The C status table: (code, name, message, family, retryable, fatal) per row.");
   m.def(

@@ -15,3 +15,15 @@ def test_session_roundtrip_example_answers_pings_and_echoes_the_chunked_input():
     # Pong, the output in three 1 KiB chunks, the second Pong (read before End), End.
     types = [line.split()[2] for line in out.splitlines() if line.startswith("  out:")]
     assert types == ["0x0009", "0x0401", "0x0401", "0x0401", "0x0009", "0x0003"]
+
+
+STORE = pathlib.Path(__file__).parents[1] / "examples" / "activation_store.py"
+
+
+def test_activation_store_example_stores_every_accepted_record():
+    out = subprocess.run([sys.executable, str(STORE)], capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    assert out.startswith("accepted 10000 ")
+    assert out.rstrip().endswith("stored 10000")
+    peak = int(out.split("peak_queued_bytes ")[1].split()[0])
+    assert peak <= 1 << 20

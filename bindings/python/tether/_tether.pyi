@@ -1,7 +1,7 @@
 """Type stubs of tether._tether (the pybind11 module over tether.h).
 
-The TypedDicts (SessionStats, RttSummary, ProberStats, StateChange, InvocationInput)
-describe the dicts the module returns; they exist for type checkers only."""
+The TypedDicts (SessionStats, RttSummary, ProberStats, StateChange, InvocationInput,
+BatcherStats) describe the dicts the module returns; they exist for type checkers only."""
 
 import enum
 from typing import Callable, Final, TypedDict, final
@@ -78,6 +78,10 @@ class UnsupportedVersion(ProtocolError): ...
 class Closed(UsageError): ...
 class IO(ResourceError): ...
 class Internal(ResourceError): ...
+class RecordTooLarge(LimitError): ...
+class SpillCorrupt(ResourceError): ...
+class SinkRejected(ResourceError): ...
+class RetriesExhausted(ResourceError): ...
 
 errors_by_code: dict[int, type[TetherError]]
 
@@ -313,4 +317,83 @@ class Invocation:
     def closed(self) -> bool: ...
     def close(self) -> None: ...
     def __enter__(self) -> Invocation: ...
+    def __exit__(self, *args: object) -> None: ...
+
+# ---- Batcher
+
+class OverflowPolicy(enum.IntEnum):
+    REJECT = 0
+    BLOCK = 1
+    SPILL = 2
+
+class SpillFsync(enum.IntEnum):
+    INTERVAL = 0
+    ALWAYS = 1
+    NEVER = 2
+
+class SinkResult(enum.IntEnum):
+    OK = 0
+    RETRYABLE = 1
+    PERMANENT = 2
+
+class BatcherStats(TypedDict):
+    accepted: int
+    rejected: int
+    timed_out: int
+    too_large: int
+    written: int
+    failed: int
+    batches: int
+    retries: int
+    spilled: int
+    spill_read: int
+    replayed: int
+    spill_damaged_bytes: int
+    queued_records: int
+    queued_bytes: int
+    peak_queued_bytes: int
+    spill_records: int
+    spill_bytes: int
+    peak_spill_bytes: int
+
+class SqliteSink:
+    def __init__(self, path: str, *, table: str = "records", busy_timeout_ms: int = 5000) -> None: ...
+    def count(self) -> int: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> SqliteSink: ...
+    def __exit__(self, *args: object) -> None: ...
+
+class Batcher:
+    def __init__(
+        self,
+        sink: SqliteSink | Callable[[list[tuple[int, bytes]]], SinkResult | None],
+        *,
+        on_failed: Callable[[list[tuple[int, bytes]], int, str], None] | None = None,
+        policy: OverflowPolicy = OverflowPolicy.REJECT,
+        spill_dir: str | None = None,
+        spill_fsync: SpillFsync = SpillFsync.INTERVAL,
+        spill_repair: bool = False,
+        max_queued_bytes: int = ...,
+        max_batch_bytes: int = ...,
+        max_batch_records: int = ...,
+        linger_ns: int = ...,
+        block_timeout_ns: int = ...,
+        spill_max_bytes: int = ...,
+        spill_fsync_interval_ns: int = ...,
+        max_attempts: int = ...,
+        backoff_initial_ns: int = ...,
+        backoff_max_ns: int = ...,
+        random_seed: int = ...,
+    ) -> None: ...
+    def submit(self, id: int, data: Buffer) -> None: ...
+    def close(self, timeout: float = 30.0) -> int: ...
+    def stats(self) -> BatcherStats: ...
+    def prometheus(self) -> str: ...
+    @property
+    def last_error(self) -> str: ...
+    @property
+    def sink_error(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def __enter__(self) -> Batcher: ...
     def __exit__(self, *args: object) -> None: ...
