@@ -27,14 +27,8 @@ class Invocation {
   explicit Invocation(py::kwargs kwargs) {
     tether_invocation_options options;
     tether_invocation_options_init(&options);
-    if (kwargs.contains("max_output_size")) {
-      py::object value = kwargs["max_output_size"];
-      PyDict_DelItemString(kwargs.ptr(), "max_output_size");
-      try {
-        options.max_output_size = value.cast<uint64_t>();
-      } catch (const py::cast_error &) {
-        throw py::type_error("Invocation() option 'max_output_size' must be an unsigned int");
-      }
+    if (std::optional<uint64_t> limit = pop_uint64(kwargs, "max_output_size", "Invocation")) {
+      options.max_output_size = *limit;
     }
     tether_session_options session = session_options(kwargs, "Invocation");
     options.session = &session;

@@ -2,6 +2,8 @@
 
 #include "options.h"
 
+#include <string>
+
 namespace py = pybind11;
 
 namespace tether_py {
@@ -23,6 +25,17 @@ tether_session_options session_options(const py::kwargs &kwargs, const char *wha
   tether_session_options_init(&options);
   apply_options(kwargs, kSessionFields, options, what);
   return options;
+}
+
+std::optional<uint64_t> pop_uint64(py::kwargs &kwargs, const char *name, const char *what) {
+  if (!kwargs.contains(name)) return std::nullopt;
+  py::object value = kwargs[name];
+  PyDict_DelItemString(kwargs.ptr(), name);
+  try {
+    return value.cast<uint64_t>();
+  } catch (const py::cast_error &) {
+    throw py::type_error(std::string(what) + "() option '" + name + "' must be an unsigned int");
+  }
 }
 
 py::dict stats_dict(const tether_session_stats &s) {

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""The official Restate Python SDK (restate-sdk) with tether in front of it.
+
+    python sdk_service.py [--host 127.0.0.1] [--port 0] [--max-message-size BYTES] [--stock]
+
+A stock restate-sdk service, Echo, served by hypercorn over h2c; the one tether line
+is marked below (--stock leaves it out, to compare). Prints
+"listening on http://HOST:PORT" (the real port when --port is 0). Handlers, all
+bytes in and bytes out:
+  echo   returns its input
+  big    input: decimal N; output: N zero bytes
+  block  input: decimal ms; blocks the asyncio loop that long (time.sleep), returns "ok"
+
+Try it:  curl --http2-prior-knowledge http://127.0.0.1:PORT/discover
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import sys
+import time
+
+import restate
+from hypercorn.asyncio import serve
+from hypercorn.config import Config
+from restate.serde import BytesSerde
+
+import tether
+import tether.asgi
+
+echo_service = restate.Service("Echo")
+raw = {"input_serde": BytesSerde(), "output_serde": BytesSerde(),
+       "accept": "*/*", "content_type": "application/octet-stream"}
+
+
+def decimal(value: bytes, what: str) -> int:
+    text = value.decode("ascii", "replace").strip()
+    if not text.isdigit():
+        raise restate.TerminalError(f"input must be a decimal {what}, got {text[:40]!r}", 400)
+    return int(text)
+
+
+@echo_service.handler(**raw)
+async def echo(ctx: restate.Context, value: bytes) -> bytes:
+    return value
+
+
+@echo_service.handler(**raw)
+async def big(ctx: restate.Context, value: bytes) -> bytes:
+    return bytes(decimal(value, "byte count"))
+
+
+@echo_service.handler(**raw)
+async def block(ctx: restate.Context, value: bytes) -> bytes:
+    time.sleep(decimal(value, "number of milliseconds") / 1000)  # blocks the loop: the point
+    return b"ok"
+
+
+def make_app(max_message_size: int, stock: bool = False):
+    app = restate.app(services=[echo_service])
+    if stock:
+        return app
+    # The one line that puts tether in front of the SDK:
+    return tether.asgi.TetherMiddleware(app, max_output_size=max_message_size,
+                                        max_message_size=max_message_size)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=9080)
+    parser.add_argument("--max-message-size", type=int, default=tether.DEFAULT_MAX_MESSAGE_SIZE)
+    parser.add_argument("--stock", action="store_true", help="the SDK alone, without tether")
+    args = parser.parse_args(argv)
+
+    # Bind first so that --port 0 can print the port the kernel chose.
+    listener = socket.create_server((args.host, args.port))
+    host, port = listener.getsockname()[:2]
+    config = Config()
+    config.bind = [f"fd://{listener.fileno()}"]
+    config.keep_alive_timeout = 3600
+    config.accesslog = None
+    config.loglevel = "WARNING"
+    print(f"listening on http://{host}:{port}", flush=True)
+    asyncio.run(serve(make_app(args.max_message_size, args.stock), config))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,215 @@
+#include "middleware.h"
+
+#include <pybind11/stl.h>
+#include <tether.h>
+
+#include <optional>
+#include <string>
+
+#include "buffer.h"
+#include "call_guard.h"
+#include "errors.h"
+#include "output.h"
+#include "session_options.h"
+
+namespace py = pybind11;
+
+namespace tether_py {
+namespace {
+
+class Middleware {
+ public:
+  explicit Middleware(py::kwargs kwargs) {
+    tether_middleware_options options;
+    tether_middleware_options_init(&options);
+    if (std::optional<uint64_t> limit = pop_uint64(kwargs, "max_output_size", "Middleware")) {
+      options.max_output_size = *limit;
+    }
+    tether_session_options session = session_options(kwargs, "Middleware");
+    options.session = &session;
+    tether_status status = tether_middleware_new(&options, &handle_);
+    if (status != TETHER_OK) {
+      raise_status(status, status == TETHER_INVALID_ARGUMENT
+                               ? "invalid middleware options (see tether_middleware_options and "
+                                 "tether_session_options in tether.h)"
+                               : "");
+    }
+  }
+  ~Middleware() { tether_middleware_free(handle_); }
+  Middleware(const Middleware &) = delete;
+  Middleware &operator=(const Middleware &) = delete;
+
+  size_t feed(py::handle data) {
+    InputBuffer input(data);
+    CallGuard call(handle_, busy_, "middleware");
+    size_t consumed = 0;
+    tether_status status;
+    if (input.size() >= kReleaseGilBytes) {
+      py::gil_scoped_release release;
+      status = tether_middleware_feed(handle_, input.data(), input.size(), &consumed);
+    } else {
+      status = tether_middleware_feed(handle_, input.data(), input.size(), &consumed);
+    }
+    if (status != TETHER_OK && status != TETHER_WOULD_BLOCK) fail(status);
+    return consumed;
+  }
+
+  void finish_input() {
+    CallGuard call(handle_, busy_, "middleware");
+    check(tether_middleware_finish_input(handle_));
+  }
+
+  // The next plain frames for the SDK: b"" when there are none yet, None once input
+  // finished and everything was taken. A fatal status raises (a 571 is queued).
+  py::object take_sdk_input() {
+    CallGuard call(handle_, busy_, "middleware");
+    const uint8_t *data = nullptr;
+    size_t length = 0;
+    tether_status status = tether_middleware_take_sdk_input(handle_, &data, &length);
+    if (status == TETHER_CLOSED) return py::none();
+    check(status);
+    return copy_to_bytes(data, length);
+  }
+
+  // The bytes taken; MessageTooLarge for the call that replaced an oversize message.
+  size_t sdk_output(py::handle data) {
+    InputBuffer input(data);
+    CallGuard call(handle_, busy_, "middleware");
+    size_t consumed = 0;
+    tether_status status;
+    if (input.size() >= kReleaseGilBytes) {
+      py::gil_scoped_release release;
+      status = tether_middleware_sdk_output(handle_, input.data(), input.size(), &consumed);
+    } else {
+      status = tether_middleware_sdk_output(handle_, input.data(), input.size(), &consumed);
+    }
+    if (status != TETHER_OK && status != TETHER_WOULD_BLOCK) fail(status);
+    return consumed;
+  }
+
+  void sdk_output_end() {
+    CallGuard call(handle_, busy_, "middleware");
+    check(tether_middleware_sdk_output_end(handle_));
+  }
+
+  py::bytes take_output(std::optional<size_t> limit) {
+    CallGuard call(handle_, busy_, "middleware");
+    return tether_py::take_output(
+        [&](const uint8_t **data, size_t *length) {
+          return tether_middleware_pending_output(handle_, data, length);
+        },
+        [&](size_t n) { return tether_middleware_consume_output(handle_, n); },
+        [&](tether_status status) { check(status); }, limit);
+  }
+
+  py::dict stats() {
+    CallGuard call(handle_, busy_, "middleware");
+    tether_session_stats s{};
+    s.struct_size = sizeof s;
+    check(tether_middleware_session_stats(handle_, &s));
+    return stats_dict(s);
+  }
+
+  bool replaced() {
+    CallGuard call(handle_, busy_, "middleware");
+    return tether_middleware_replaced(handle_) != 0;
+  }
+
+  std::string last_error() {
+    CallGuard call(handle_, busy_, "middleware");
+    return tether_middleware_last_error(handle_);
+  }
+
+  void close() {
+    if (handle_ == nullptr) return;
+    CallGuard call(handle_, busy_, "middleware");
+    tether_middleware_free(handle_);
+    handle_ = nullptr;
+  }
+
+  bool closed() const { return handle_ == nullptr; }
+
+ private:
+  void check(tether_status status) {
+    if (status != TETHER_OK) fail(status);
+  }
+  [[noreturn]] void fail(tether_status status) {
+    raise_status(status, tether_middleware_last_error(handle_));
+  }
+
+  tether_middleware *handle_ = nullptr;
+  bool busy_ = false;
+};
+
+// The accepted set of a tether-extensions header value (str or bytes; None or "" when
+// the request had none). InvalidArgument names what is malformed (answer 400).
+uint32_t extensions_parse(py::object value, uint32_t supported) {
+  if (value.is_none()) value = py::bytes();
+  if (py::isinstance<py::str>(value)) value = value.attr("encode")("latin-1");
+  InputBuffer input(value);
+  uint32_t accepted = 0;
+  const char *problem = nullptr;
+  tether_status status =
+      tether_extensions_parse(reinterpret_cast<const char *>(input.data()), input.size(),
+                              supported, &accepted, &problem);
+  if (status != TETHER_OK) {
+    std::string detail = std::string(TETHER_EXTENSIONS_HEADER) + " header: " +
+                         (problem != nullptr ? problem : tether_status_str(status));
+    raise_status(status, detail.c_str());
+  }
+  return accepted;
+}
+
+std::string extensions_format(uint32_t set) {
+  const char *value = tether_extensions_format(set);
+  if (value == nullptr) {
+    raise_status(TETHER_INVALID_ARGUMENT,
+                 ("extension set " + std::to_string(set) + " has bits that are not EXT_*").c_str());
+  }
+  return value;
+}
+
+}  // namespace
+
+void add_middleware(py::module_ &module) {
+  module.attr("EXTENSIONS_HEADER") = TETHER_EXTENSIONS_HEADER;
+  module.attr("EXTENSIONS_MAX_LENGTH") = TETHER_EXTENSIONS_MAX_LENGTH;
+  module.attr("EXT_PING") = TETHER_EXT_PING;
+  module.attr("EXT_CHUNKED") = TETHER_EXT_CHUNKED;
+  module.attr("EXT_ALL") = TETHER_EXT_ALL;
+  module.def("extensions_parse", &extensions_parse, py::arg("value"),
+             py::arg("supported") = TETHER_EXT_ALL,
+             "The EXT_* set a tether-extensions header value names, & supported (unknown "
+             "tokens ignored). InvalidArgument for a malformed or oversize value.");
+  module.def("extensions_format", &extensions_format, py::arg("extensions"),
+             "The tether-extensions header value for an EXT_* set ('' for 0).");
+
+  py::class_<Middleware>(module, "Middleware",
+                         "tether between the HTTP/2 stream and an upstream SDK's state machine: "
+                         "feed() request bytes, take_sdk_input() plain frames for the SDK (Pings "
+                         "answered here), sdk_output() the SDK's bytes (checked against "
+                         "max_output_size), take_output() the response body.")
+      .def(py::init<py::kwargs>(), "Keyword options: max_output_size and the Session options.")
+      .def("feed", &Middleware::feed, py::arg("data"),
+           "Request bytes; returns the bytes taken (fewer: take SDK input, feed the rest).")
+      .def("finish_input", &Middleware::finish_input)
+      .def("take_sdk_input", &Middleware::take_sdk_input,
+           "The dispatch step: answers the Pings read so far and returns the next plain "
+           "frames for the SDK (b'' none yet, None once input ended and all was taken).")
+      .def("sdk_output", &Middleware::sdk_output, py::arg("data"),
+           "The SDK's output bytes; returns the bytes taken (fewer: write output first). "
+           "MessageTooLarge: that message was replaced by a terminal Failure 413 + End.")
+      .def("sdk_output_end", &Middleware::sdk_output_end,
+           "The SDK ended its output; Truncated when it stopped inside a frame.")
+      .def("take_output", &Middleware::take_output, py::arg("limit") = py::none())
+      .def("stats", &Middleware::stats)
+      .def_property_readonly("replaced", &Middleware::replaced,
+                             "True once an oversize message was replaced by the 413 Failure.")
+      .def_property_readonly("last_error", &Middleware::last_error)
+      .def_property_readonly("closed", &Middleware::closed)
+      .def("close", &Middleware::close)
+      .def("__enter__", [](py::object self) { return self; })
+      .def("__exit__", [](Middleware &self, py::args) { self.close(); });
+}
+
+}  // namespace tether_py

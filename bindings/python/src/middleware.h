@@ -1,0 +1,11 @@
+// tether.Middleware (a session in front of an upstream SDK's state machine, over the
+// tether_middleware C handle) and the tether-extensions negotiation helpers.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace tether_py {
+
+void add_middleware(pybind11::module_ &module);
+
+}  // namespace tether_py

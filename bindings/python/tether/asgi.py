@@ -1,0 +1,318 @@
+"""tether in front of an upstream SDK's ASGI app (PROTOCOL.md, "tether in front of an
+upstream SDK"): one line in the service a user already runs,
+
+    app = tether.asgi.TetherMiddleware(restate.app(services=[greeter]))
+
+Each invocation stream (``POST .../invoke/{service}/{handler}``) gets a
+``tether.Middleware`` driven on the asyncio loop that runs the SDK:
+
+- the request body is fed to it in the SDK's own ``receive()``: Pings are answered
+  there (so a Pong proves the SDK's loop ran), CONTINUED chunks are reassembled, and
+  the SDK is handed whole plain frames, every other byte unchanged;
+- every body the SDK sends goes through it: each message is checked against the
+  runtime's limit before any byte of it is written; the first one over it becomes a
+  terminal Failure 413 + End, the SDK is cut off (its ``receive()`` says
+  ``http.disconnect``) and tether ends the response;
+- malformed input from the runtime: the SDK is given none of it and is cut off the
+  same way; the runtime gets the ErrorMessage 571 tether queued;
+- ``tether-extensions`` is negotiated: the 200 names what this stream accepts.
+
+Everything else (discovery, health, other methods, an unparseable content type, a
+response other than 200) goes to the app untouched. Nothing here imports the SDK:
+it is plain ASGI 3, so any app that speaks the service protocol over ASGI fits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable, MutableMapping
+
+from ._tether import (
+    DEFAULT_MAX_MESSAGE_SIZE,
+    EXT_ALL,
+    EXTENSIONS_HEADER,
+    MSG_END,
+    MessageTooLarge,
+    Middleware,
+    TetherError,
+    content_type_version,
+    encode_frame_header,
+    extensions_format,
+    extensions_parse,
+)
+
+__all__ = ["TetherMiddleware"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("tether.asgi")
+
+_EXTENSIONS_HEADER = EXTENSIONS_HEADER.encode()
+_DISCONNECT: Message = {"type": "http.disconnect"}
+# The SDK's output ends with an End frame (no payload, no flags): it is held back for
+# a few loop turns so that Pings which reached the socket while the handler held the
+# loop are read and answered before it (PROTOCOL.md: answered before End).
+_END_FRAME = encode_frame_header(MSG_END, 0, 0)
+SETTLE_STEPS = 8
+OUTPUT_PIECE = 1 << 20  # bytes per response body write: one copy of the queue at most
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return bytes(value)
+    return None
+
+
+def _is_invocation(scope: Scope) -> bool:
+    """POST .../invoke/{service}/{handler}, as the SDK routes it (any mount point)."""
+    if scope.get("type") != "http" or scope.get("method") != "POST":
+        return False
+    parts = scope.get("path", "").rsplit("/", 3)
+    return len(parts) == 4 and parts[1] == "invoke" and bool(parts[2]) and bool(parts[3])
+
+
+class TetherMiddleware:
+    """ASGI middleware: a tether session in front of every invocation stream of app.
+
+    max_output_size: the runtime's limit for one message (default 32 MiB, the Restate
+    server's); extensions: the EXT_* set offered to the runtime (default EXT_ALL);
+    other keywords are tether.Session options (max_frame_payload, max_message_size,
+    inbound_budget, outbound_high_watermark, outbound_low_watermark). Bad options
+    raise here, not on the first request."""
+
+    def __init__(self, app: ASGIApp, *, max_output_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+                 extensions: int = EXT_ALL, **session_options: int):
+        self.app = app
+        self.extensions = extensions
+        self.options = dict(session_options, max_output_size=max_output_size)
+        extensions_format(extensions)  # InvalidArgument for bits that are not EXT_*
+        Middleware(**self.options).close()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _is_invocation(scope):
+            await self.app(scope, receive, send)
+            return
+        try:
+            version = content_type_version((_header(scope, b"content-type") or b"").decode("latin-1"))
+        except TetherError:
+            await self.app(scope, receive, send)  # the SDK answers it (415) its own way
+            return
+        try:
+            accepted = extensions_parse(_header(scope, _EXTENSIONS_HEADER), self.extensions)
+        except TetherError as e:
+            await _refuse(receive, send, 400, str(e))
+            return
+        with Middleware(protocol_version=version, extensions=accepted, **self.options) as m:
+            await _Stream(m, accepted, receive, send).run(self.app, scope)
+
+
+async def _refuse(receive: Receive, send: Send, status: int, text: str) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain")]})
+    # Read the request to its end first: hypercorn drops a stream whose response ended.
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+    await send({"type": "http.response.body", "body": text.encode() + b"\n"})
+
+
+class _Stream:
+    """One invocation: the SDK's receive() and send() wrapped around a Middleware.
+
+    Wire order is the order output is taken from the middleware, so every take and
+    write happens under one lock. Once tether takes over the stream (413 or 571) a
+    finisher task writes what is queued and ends the response, as the SDK would:
+    after the runtime has closed its input."""
+
+    def __init__(self, middleware: Middleware, accepted: int, receive: Receive, send: Send):
+        self.m = middleware
+        self.accepted = accepted
+        self.upstream_receive = receive
+        self.upstream_send = send
+        self.lock = asyncio.Lock()
+        self.started = asyncio.Event()  # the 200 went out: body writes may follow
+        self.passthrough = False  # the app answered other than 200: not a stream
+        self.cut_off = asyncio.Event()  # tether ends the stream; the SDK sees a disconnect
+        self.pending: asyncio.Future[Message] | None = None  # an upstream receive() in flight
+        self.input_ended = False  # the runtime's body ended (more_body False) or it left
+        self.disconnected = False
+        self.response_ended = False
+        self.finisher: asyncio.Task[None] | None = None
+
+    async def run(self, app: ASGIApp, scope: Scope) -> None:
+        try:
+            await app(scope, self.receive, self.send)
+        finally:
+            if self.finisher is not None:
+                if not self.started.is_set():
+                    self.finisher.cancel()  # the app failed before its 200: nothing to end
+                await asyncio.gather(self.finisher, return_exceptions=True)
+            if self.pending is not None:
+                self.pending.cancel()
+
+    # ---- runtime -> SDK
+
+    async def receive(self) -> Message:
+        if self.passthrough:
+            return await self.upstream_receive()
+        # One loop turn first: the SDK task that took the last input runs before more
+        # is read, so a Ping behind a message is answered after that message's work.
+        await asyncio.sleep(0)
+        while True:
+            message = await self._next_upstream()
+            if message is None:
+                return dict(_DISCONNECT)
+            if message["type"] != "http.request" or self.input_ended:
+                return message
+            more = bool(message.get("more_body", False))
+            try:
+                pieces = self._feed(message.get("body", b""))
+                if not more:
+                    self.m.finish_input()
+                    self._take_sdk_input(pieces)
+            except TetherError as e:
+                log.warning("invalid input from the runtime, the SDK is cut off: %s: %s",
+                            type(e).__name__, e)
+                self.input_ended = not more
+                self._take_over()
+                return dict(_DISCONNECT)
+            await self._flush()  # the Pongs
+            if pieces or not more:
+                self.input_ended = not more
+                return {"type": "http.request", "body": b"".join(pieces), "more_body": more}
+
+    def _feed(self, body: bytes) -> list[bytes]:
+        """Feeds body; returns the plain frames ready for the SDK (Pings answered)."""
+        pieces: list[bytes] = []
+        view = memoryview(body)
+        while view:
+            taken = self.m.feed(view)
+            view = view[taken:]
+            if view:  # the inbound budget is full: hand the SDK what is ready, go on
+                before = len(pieces)
+                self._take_sdk_input(pieces)
+                if taken == 0 and len(pieces) == before:
+                    raise RuntimeError("tether took no input and had none for the SDK")
+        self._take_sdk_input(pieces)
+        return pieces
+
+    def _take_sdk_input(self, pieces: list[bytes]) -> None:
+        while piece := self.m.take_sdk_input():
+            pieces.append(piece)
+
+    async def _next_upstream(self) -> Message | None:
+        """The next upstream message, or None once the SDK is cut off (a receive()
+        still in flight then stays for the finisher)."""
+        if self.cut_off.is_set():
+            return None
+        if self.pending is None:
+            self.pending = asyncio.ensure_future(self.upstream_receive())
+        if not self.pending.done():
+            stop = asyncio.ensure_future(self.cut_off.wait())
+            await asyncio.wait({self.pending, stop}, return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+            if self.cut_off.is_set():
+                return None
+        message, self.pending = self.pending.result(), None
+        if message["type"] == "http.disconnect":
+            self.input_ended = self.disconnected = True
+        return message
+
+    # ---- SDK -> runtime
+
+    async def send(self, message: Message) -> None:
+        kind = message["type"]
+        if kind == "http.response.start":
+            await self._start(message)
+        elif self.passthrough or kind != "http.response.body":
+            await self.upstream_send(message)
+        elif not self.cut_off.is_set():
+            await self._body(message.get("body", b""), bool(message.get("more_body", False)))
+
+    async def _start(self, message: Message) -> None:
+        if message.get("status") != 200:
+            self.passthrough = True
+            await self.upstream_send(message)
+            return
+        if self.accepted:
+            value = extensions_format(self.accepted).encode()
+            message = dict(message, headers=[*message.get("headers", ()), (_EXTENSIONS_HEADER, value)])
+        async with self.lock:
+            await self.upstream_send(message)
+            self.started.set()
+        await self._flush()
+
+    async def _body(self, body: bytes, more: bool) -> None:
+        view = memoryview(body)
+        if view[-len(_END_FRAME):] == _END_FRAME:
+            await self._output(view[: -len(_END_FRAME)])
+            for _ in range(SETTLE_STEPS):  # receive() runs: Pings read meanwhile get Pongs
+                await asyncio.sleep(0)
+            view = view[-len(_END_FRAME):]
+        await self._output(view)
+        if more or self.cut_off.is_set() or self.disconnected:
+            return
+        async with self.lock:
+            try:
+                self.m.sdk_output_end()
+            except TetherError as e:
+                log.warning("the SDK's output ended badly: %s: %s", type(e).__name__, e)
+            await self._write()
+            await self.upstream_send({"type": "http.response.body", "body": b"", "more_body": False})
+            self.response_ended = True
+
+    async def _output(self, view: memoryview) -> None:
+        async with self.lock:
+            while view and not self.cut_off.is_set():
+                try:
+                    taken = self.m.sdk_output(view)
+                except MessageTooLarge as e:
+                    log.warning("SDK output over the runtime's limit, failed with 413: %s", e)
+                    self._take_over()
+                    return
+                view = view[taken:]
+                await self._write()  # at the high watermark: write, then the rest
+
+    def _take_over(self) -> None:
+        """tether ends the stream (a 413 Failure + End or an ErrorMessage 571 is queued):
+        the SDK's further output is dropped and its receive() says disconnect."""
+        if self.cut_off.is_set():
+            return
+        self.cut_off.set()
+        self.finisher = asyncio.create_task(self._finish())
+
+    async def _finish(self) -> None:
+        await self.started.wait()
+        await self._flush()
+        # As the SDK itself does: the response ends once the runtime closed its input
+        # (hypercorn forgets a stream whose response ended and fails on its late data).
+        while not self.input_ended:
+            if self.pending is None:
+                self.pending = asyncio.ensure_future(self.upstream_receive())
+            message, self.pending = await self.pending, None
+            if message["type"] == "http.disconnect":
+                self.disconnected = True
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                self.input_ended = True
+        async with self.lock:
+            if not self.response_ended and not self.disconnected:
+                await self.upstream_send({"type": "http.response.body", "body": b"", "more_body": False})
+                self.response_ended = True
+
+    async def _flush(self) -> None:
+        async with self.lock:
+            await self._write()
+
+    async def _write(self) -> None:
+        """Writes what the middleware queued (call with the lock held)."""
+        if not self.started.is_set() or self.response_ended:
+            return
+        while out := self.m.take_output(limit=OUTPUT_PIECE):
+            await self.upstream_send({"type": "http.response.body", "body": out, "more_body": True})
