@@ -2,7 +2,10 @@
 # Runs tether-conformance against the C++ reference endpoint and every binding's
 # reference endpoint that exists, then prints the matrix (case x language).
 #
-#   conformance/run_matrix.sh [LANGUAGE...]   languages: cpp python (default: all)
+#   conformance/run_matrix.sh [LANGUAGE...]   languages: cpp python python-sdk (default: all)
+#
+# python-sdk is not a reference endpoint but the official Python SDK (restate-sdk)
+# behind tether's ASGI middleware (bindings/python/examples/sdk_service.py).
 #
 # Each endpoint is started on an ephemeral port, run through every case with its
 # default limit (32 MiB), then restarted with --max-message-size 256 MiB for the large
@@ -18,7 +21,7 @@ BUILD=${TETHER_BUILD_DIR:-$ROOT/build}
 RUNNER=$BUILD/tether-conformance
 PYTHON=${TETHER_PYTHON:-$ROOT/.cache/venv-python/bin/python}
 LARGE_LIMIT=$((256 * 1024 * 1024))
-LANGUAGES=(cpp python)
+LANGUAGES=(cpp python python-sdk)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tether-conformance.XXXXXX")
 ENDPOINT_PID=""
@@ -45,6 +48,14 @@ endpoint_command() {
         return 1
       fi
       CMD=("$PYTHON" "$ROOT/bindings/python/examples/endpoint.py" --port 0)
+      LOOP=shared
+      ;;
+    python-sdk)
+      if ! [ -x "$PYTHON" ] || ! "$PYTHON" -c 'import tether.asgi, restate, hypercorn' 2>/dev/null; then
+        echo "the Python binding or restate-sdk is not installed in $PYTHON (./run test python)"
+        return 1
+      fi
+      CMD=("$PYTHON" "$ROOT/bindings/python/examples/sdk_service.py" --port 0)
       LOOP=shared
       ;;
     *)
@@ -127,7 +138,7 @@ done
 echo
 echo "== conformance matrix"
 printf '%-18s' case
-for lang in "${LANGUAGES[@]}"; do printf ' %-7s' "$lang"; done
+for lang in "${LANGUAGES[@]}"; do printf ' %-10s' "$lang"; done
 echo
 passed=0 failed=0
 for row in "${ROWS[@]}"; do
@@ -140,7 +151,7 @@ for row in "${ROWS[@]}"; do
       PASS) passed=$((passed + 1)) ;;
       FAIL | ERR) failed=$((failed + 1)) ;;
     esac
-    printf ' %-7s' "$cell"
+    printf ' %-10s' "$cell"
   done
   echo
 done

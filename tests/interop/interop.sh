@@ -7,7 +7,12 @@
 # invokes it through the ingress and checks the answers. Everything it starts is
 # stopped by pid on exit, failure included.
 #
-#   tests/interop/interop.sh [ENDPOINT...]   endpoints: cpp python (default: all found)
+#   tests/interop/interop.sh [ENDPOINT...]   endpoints: cpp python python-sdk python-sdk-stock
+#                                            (default: all found)
+#
+# python-sdk is the official Python SDK (restate-sdk) behind tether's ASGI middleware;
+# python-sdk-stock is the same service without it, checked for the failure tether fixes
+# (an oversize output retried, never completed).
 #
 # Environment: TETHER_BUILD_DIR (default build), INTEROP_CACHE (default .cache/interop).
 # Prints one line per check and "N passed, M failed"; exits non-zero on any failure.
@@ -194,6 +199,27 @@ check_big_refused() {
   fi
 }
 
+# The stock SDK on the 40 MiB case: the server refuses the output and retries the
+# invocation; 10 s later it is still not completed. (Sent with /send, so its id is known.)
+check_big_retried() {
+  local size=$((40 * MiB)) id row status retries
+  id=$(curl -sS -m 10 -X POST "$INGRESS/Echo/big/send" --data-binary "$size" | jq -r '.invocationId // empty')
+  if [ -z "$id" ]; then
+    fail "$1 Echo/big/send 40 MiB gave no invocation id"
+    return
+  fi
+  sleep 10
+  row=$(query "SELECT status, retry_count, last_failure FROM sys_invocation WHERE id = '$id'")
+  status=$(jq -r '.rows[0].status // empty' <<<"$row" 2>/dev/null)
+  retries=$(jq -r '.rows[0].retry_count // 0' <<<"$row" 2>/dev/null)
+  if [ -n "$status" ] && [ "$status" != completed ] && [ "$retries" -ge 1 ]; then
+    pass "$1 Echo/big 40 MiB without tether: not completed after 10 s, retried: $(jq -c '.rows[0]' <<<"$row" | head -c 400)"
+  else
+    fail "$1 Echo/big 40 MiB without tether: ${row:0:300}"
+  fi
+  curl -sS -m 10 -o /dev/null -X PATCH "$ADMIN/invocations/$id/kill" 2>/dev/null
+}
+
 check_concurrent() {
   local answer
   answer=$(node "$HERE/concurrent.mjs" "$INGRESS/Echo/echo" 200 2>&1)
@@ -212,6 +238,12 @@ endpoint_command() {
       local py=$ROOT/.cache/venv-python/bin/python
       [ -x "$py" ] && "$py" -c 'import tether' 2>/dev/null &&
         echo "$py $ROOT/bindings/python/examples/endpoint.py --port 0"
+      ;;
+    python-sdk | python-sdk-stock)
+      local py=$ROOT/.cache/venv-python/bin/python flag=""
+      [ "$1" = python-sdk-stock ] && flag=--stock
+      [ -x "$py" ] && "$py" -c 'import tether.asgi, restate' 2>/dev/null &&
+        echo "$py $ROOT/bindings/python/examples/sdk_service.py --port 0 $flag"
       ;;
   esac
 }
@@ -240,7 +272,7 @@ run_endpoint() {
   local failed_before=$FAILED
   check_echo "$name"
   check_big_ok "$name"
-  check_big_refused "$name"
+  if [ "$name" = python-sdk-stock ]; then check_big_retried "$name"; else check_big_refused "$name"; fi
   check_concurrent "$name"
   if [ "$FAILED" -gt "$failed_before" ]; then
     note "last lines of the $name endpoint's log:"
@@ -252,7 +284,8 @@ run_endpoint() {
 
 main() {
   local endpoints=("$@")
-  [ ${#endpoints[@]} -gt 0 ] || endpoints=(cpp python)
+  # (the stock SDK last: its refused invocation is retried against the latest deployment)
+  [ ${#endpoints[@]} -gt 0 ] || endpoints=(cpp python python-sdk python-sdk-stock)
   if ! install_server || ! start_server; then
     fail "Restate server setup"
   else
