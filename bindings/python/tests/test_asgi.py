@@ -194,9 +194,9 @@ def test_oversize_output_is_a_terminal_413_where_the_stock_sdk_sends_it_whole(te
         assert failure[1] == [413]
         text = failure[2][0].decode()
         assert str(LIMIT) in text and "limit" in text  # names the limit (and the size)
-    theirs = messages(bytes(invoke(stock, "oversize", "big", body).body))
-    assert [m[0] for m in theirs] == [tether.MSG_OUTPUT_COMMAND, tether.MSG_END]
-    assert len(theirs[0][1]) > LIMIT  # what a real runtime refuses and retries forever
+    theirs = frames(bytes(invoke(stock, "oversize", "big", body).body), max_frame_payload=2 * LIMIT)
+    assert [f[0] for f in theirs] == [tether.MSG_OUTPUT_COMMAND, tether.MSG_END]
+    assert len(theirs[0][2]) > LIMIT  # what a real runtime refuses and retries forever
 
 
 def test_a_runtime_that_disconnects_mid_stream_ends_the_sdk_and_the_server_carries_on(tethered):

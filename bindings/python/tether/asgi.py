@@ -31,6 +31,7 @@ from typing import Any, Awaitable, Callable, MutableMapping
 from ._tether import (
     DEFAULT_MAX_MESSAGE_SIZE,
     EXT_ALL,
+    EXT_PING,
     EXTENSIONS_HEADER,
     MSG_END,
     MessageTooLarge,
@@ -58,7 +59,8 @@ _DISCONNECT: Message = {"type": "http.disconnect"}
 # a few loop turns so that Pings which reached the socket while the handler held the
 # loop are read and answered before it (PROTOCOL.md: answered before End).
 _END_FRAME = encode_frame_header(MSG_END, 0, 0)
-SETTLE_STEPS = 8
+SETTLE_STEPS = 8  # quiet loop turns that end the wait
+SETTLE_MAX_TURNS = 1000
 OUTPUT_PIECE = 1 << 20  # bytes per response body write: one copy of the queue at most
 
 
@@ -127,51 +129,70 @@ class _Stream:
     """One invocation: the SDK's receive() and send() wrapped around a Middleware.
 
     Wire order is the order output is taken from the middleware, so every take and
-    write happens under one lock. Once tether takes over the stream (413 or 571) a
-    finisher task writes what is queued and ends the response, as the SDK would:
-    after the runtime has closed its input."""
+    write happens under one lock. Once tether cuts the SDK off (a 413 Failure + End
+    or an ErrorMessage 571 is queued and written), the SDK's output is dropped, its
+    receive() says http.disconnect, and when the app returns the response is ended
+    as the SDK would end it: after the runtime has closed its input."""
 
     def __init__(self, middleware: Middleware, accepted: int, receive: Receive, send: Send):
         self.m = middleware
-        self.accepted = accepted
+        self.pings = bool(accepted & EXT_PING)  # Pings can arrive: keep them in order
+        self.header = extensions_format(accepted).encode() if accepted else None
         self.upstream_receive = receive
         self.upstream_send = send
         self.lock = asyncio.Lock()
-        self.started = asyncio.Event()  # the 200 went out: body writes may follow
+        self.started = False  # the 200 went out: body writes may follow
         self.passthrough = False  # the app answered other than 200: not a stream
-        self.cut_off = asyncio.Event()  # tether ends the stream; the SDK sees a disconnect
-        self.pending: asyncio.Future[Message] | None = None  # an upstream receive() in flight
+        self.cut_off = False
+        self.reads = 0  # upstream messages taken: settle() watches it
         self.input_ended = False  # the runtime's body ended (more_body False) or it left
         self.disconnected = False
+        self.gone: asyncio.Future[None] | None = None  # set by the disconnect
         self.response_ended = False
-        self.finisher: asyncio.Task[None] | None = None
 
     async def run(self, app: ASGIApp, scope: Scope) -> None:
         try:
             await app(scope, self.receive, self.send)
         finally:
-            if self.finisher is not None:
-                if not self.started.is_set():
-                    self.finisher.cancel()  # the app failed before its 200: nothing to end
-                await asyncio.gather(self.finisher, return_exceptions=True)
-            if self.pending is not None:
-                self.pending.cancel()
+            if self.cut_off and self.started:
+                await self._end_after_input()
+
+    async def _end_after_input(self) -> None:
+        # hypercorn forgets a stream whose response ended and fails on its late data:
+        # the response ends once the runtime has closed its input, as the SDK does it.
+        while not self.input_ended:
+            message = await self.upstream_receive()
+            if message["type"] == "http.disconnect":
+                self._disconnect()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                self.input_ended = True
+        async with self.lock:
+            if not self.response_ended and not self.disconnected:
+                await self._send_body(b"", False)
+                self.response_ended = True
 
     # ---- runtime -> SDK
 
     async def receive(self) -> Message:
         if self.passthrough:
             return await self.upstream_receive()
-        # One loop turn first: the SDK task that took the last input runs before more
-        # is read, so a Ping behind a message is answered after that message's work.
-        await asyncio.sleep(0)
+        if self.pings:
+            # One loop turn first: the SDK task that took the last input runs before
+            # more is read, so a Ping behind a message is answered after its work.
+            await asyncio.sleep(0)
         while True:
-            message = await self._next_upstream()
-            if message is None:
+            if self.cut_off:
                 return dict(_DISCONNECT)
+            message = await self.upstream_receive()
+            self.reads += 1
+            if message["type"] == "http.disconnect":
+                self._disconnect()
             if message["type"] != "http.request" or self.input_ended:
                 return message
             more = bool(message.get("more_body", False))
+            self.input_ended = not more
+            if self.cut_off:
+                return dict(_DISCONNECT)
             try:
                 pieces = self._feed(message.get("body", b""))
                 if not more:
@@ -180,13 +201,17 @@ class _Stream:
             except TetherError as e:
                 log.warning("invalid input from the runtime, the SDK is cut off: %s: %s",
                             type(e).__name__, e)
-                self.input_ended = not more
-                self._take_over()
+                self.cut_off = True
+                await self._flush()  # the ErrorMessage
                 return dict(_DISCONNECT)
             await self._flush()  # the Pongs
             if pieces or not more:
-                self.input_ended = not more
                 return {"type": "http.request", "body": b"".join(pieces), "more_body": more}
+
+    def _disconnect(self) -> None:
+        self.input_ended = self.disconnected = True
+        if self.gone is not None and not self.gone.done():
+            self.gone.set_result(None)
 
     def _feed(self, body: bytes) -> list[bytes]:
         """Feeds body; returns the plain frames ready for the SDK (Pings answered)."""
@@ -207,24 +232,6 @@ class _Stream:
         while piece := self.m.take_sdk_input():
             pieces.append(piece)
 
-    async def _next_upstream(self) -> Message | None:
-        """The next upstream message, or None once the SDK is cut off (a receive()
-        still in flight then stays for the finisher)."""
-        if self.cut_off.is_set():
-            return None
-        if self.pending is None:
-            self.pending = asyncio.ensure_future(self.upstream_receive())
-        if not self.pending.done():
-            stop = asyncio.ensure_future(self.cut_off.wait())
-            await asyncio.wait({self.pending, stop}, return_when=asyncio.FIRST_COMPLETED)
-            stop.cancel()
-            if self.cut_off.is_set():
-                return None
-        message, self.pending = self.pending.result(), None
-        if message["type"] == "http.disconnect":
-            self.input_ended = self.disconnected = True
-        return message
-
     # ---- SDK -> runtime
 
     async def send(self, message: Message) -> None:
@@ -233,7 +240,7 @@ class _Stream:
             await self._start(message)
         elif self.passthrough or kind != "http.response.body":
             await self.upstream_send(message)
-        elif not self.cut_off.is_set():
+        elif not self.cut_off and not self.disconnected:
             await self._body(message.get("body", b""), bool(message.get("more_body", False)))
 
     async def _start(self, message: Message) -> None:
@@ -241,23 +248,21 @@ class _Stream:
             self.passthrough = True
             await self.upstream_send(message)
             return
-        if self.accepted:
-            value = extensions_format(self.accepted).encode()
-            message = dict(message, headers=[*message.get("headers", ()), (_EXTENSIONS_HEADER, value)])
+        if self.header is not None:
+            message = dict(message, headers=[*message.get("headers", ()), (_EXTENSIONS_HEADER, self.header)])
         async with self.lock:
             await self.upstream_send(message)
-            self.started.set()
-        await self._flush()
+            self.started = True
+            await self._write()  # what came before the 200: a 571 for early bad input
 
     async def _body(self, body: bytes, more: bool) -> None:
         view = memoryview(body)
-        if view[-len(_END_FRAME):] == _END_FRAME:
+        if self.pings and view[-len(_END_FRAME):] == _END_FRAME:
             await self._output(view[: -len(_END_FRAME)])
-            for _ in range(SETTLE_STEPS):  # receive() runs: Pings read meanwhile get Pongs
-                await asyncio.sleep(0)
+            await self._settle()
             view = view[-len(_END_FRAME):]
         await self._output(view)
-        if more or self.cut_off.is_set() or self.disconnected:
+        if more or self.cut_off or self.disconnected:
             return
         async with self.lock:
             try:
@@ -265,46 +270,33 @@ class _Stream:
             except TetherError as e:
                 log.warning("the SDK's output ended badly: %s: %s", type(e).__name__, e)
             await self._write()
-            await self.upstream_send({"type": "http.response.body", "body": b"", "more_body": False})
+            if not self.disconnected:
+                await self._send_body(b"", False)
             self.response_ended = True
+
+    async def _settle(self) -> None:
+        """Loop turns until no upstream message came for SETTLE_STEPS of them, so that
+        Pings which reached the socket while the handler held the loop are read (and
+        answered) before End."""
+        quiet = turns = 0
+        seen = self.reads
+        while quiet < SETTLE_STEPS and turns < SETTLE_MAX_TURNS and not self.input_ended:
+            await asyncio.sleep(0)
+            turns += 1
+            quiet = quiet + 1 if self.reads == seen else 0
+            seen = self.reads
 
     async def _output(self, view: memoryview) -> None:
         async with self.lock:
-            while view and not self.cut_off.is_set():
+            while view and not self.cut_off:
                 try:
                     taken = self.m.sdk_output(view)
                 except MessageTooLarge as e:
                     log.warning("SDK output over the runtime's limit, failed with 413: %s", e)
-                    self._take_over()
-                    return
+                    self.cut_off = True  # the rest of the SDK's output is dropped
+                    taken = len(view)
                 view = view[taken:]
                 await self._write()  # at the high watermark: write, then the rest
-
-    def _take_over(self) -> None:
-        """tether ends the stream (a 413 Failure + End or an ErrorMessage 571 is queued):
-        the SDK's further output is dropped and its receive() says disconnect."""
-        if self.cut_off.is_set():
-            return
-        self.cut_off.set()
-        self.finisher = asyncio.create_task(self._finish())
-
-    async def _finish(self) -> None:
-        await self.started.wait()
-        await self._flush()
-        # As the SDK itself does: the response ends once the runtime closed its input
-        # (hypercorn forgets a stream whose response ended and fails on its late data).
-        while not self.input_ended:
-            if self.pending is None:
-                self.pending = asyncio.ensure_future(self.upstream_receive())
-            message, self.pending = await self.pending, None
-            if message["type"] == "http.disconnect":
-                self.disconnected = True
-            if message["type"] != "http.request" or not message.get("more_body", False):
-                self.input_ended = True
-        async with self.lock:
-            if not self.response_ended and not self.disconnected:
-                await self.upstream_send({"type": "http.response.body", "body": b"", "more_body": False})
-                self.response_ended = True
 
     async def _flush(self) -> None:
         async with self.lock:
@@ -312,7 +304,21 @@ class _Stream:
 
     async def _write(self) -> None:
         """Writes what the middleware queued (call with the lock held)."""
-        if not self.started.is_set() or self.response_ended:
+        if not self.started or self.response_ended or self.disconnected:
             return
-        while out := self.m.take_output(limit=OUTPUT_PIECE):
-            await self.upstream_send({"type": "http.response.body", "body": out, "more_body": True})
+        while not self.disconnected and (out := self.m.take_output(limit=OUTPUT_PIECE)):
+            await self._send_body(out, True)
+
+    async def _send_body(self, body: bytes, more: bool) -> None:
+        """A body write that gives up when the runtime disconnects: hypercorn never
+        wakes a send() that waits for flow control on a connection that has gone, and
+        the SDK's attempt would hang in it for good."""
+        if self.gone is None:
+            self.gone = asyncio.get_running_loop().create_future()
+        sending = asyncio.ensure_future(
+            self.upstream_send({"type": "http.response.body", "body": body, "more_body": more}))
+        await asyncio.wait({sending, self.gone}, return_when=asyncio.FIRST_COMPLETED)
+        if not sending.done():
+            sending.cancel()
+        elif sending.exception() is not None:
+            raise sending.exception()
