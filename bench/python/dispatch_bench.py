@@ -44,7 +44,7 @@ def c_figures(exe: pathlib.Path, batches: int, ops: int) -> dict:
 
 
 def started_session() -> tether.Session:
-    session = tether.Session()
+    session = tether.Session(extensions=tether.EXT_ALL)
     session.feed(wire.start(id=b"inv", debug_id="inv"))
     while session.next_event() is not None:
         pass

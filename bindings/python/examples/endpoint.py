@@ -346,18 +346,21 @@ class Endpoint:
                 f"{tether.PROTOCOL_MIN_VERSION}..v{tether.PROTOCOL_MAX_VERSION}\n",
             )
             return
+        try:  # the features of the extension this stream runs: what the runtime offered
+            accepted = tether.extensions_parse(header(scope, tether.EXTENSIONS_HEADER.encode()))
+        except tether.TetherError as e:
+            await respond(send, 400, f"{e}\n")
+            return
+        headers = [(b"content-type", content_type.encode())]
+        if accepted:
+            headers.append((tether.EXTENSIONS_HEADER.encode(), tether.extensions_format(accepted).encode()))
         with tether.Invocation(
             protocol_version=version,
+            extensions=accepted,
             max_message_size=self.max_message_size,
             max_output_size=self.max_message_size,
         ) as invocation:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 200,
-                    "headers": [(b"content-type", content_type.encode())],
-                }
-            )
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
             await Stream(invocation, handler, receive, send).run()
 
 

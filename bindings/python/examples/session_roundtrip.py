@@ -15,7 +15,7 @@ runtime_bytes = (
     + wire.ping(b"nonce-2")
 )
 
-with tether.Session(protocol_version=8, max_frame_payload=1024) as session:
+with tether.Session(extensions=tether.EXT_ALL, protocol_version=8, max_frame_payload=1024) as session:
     taken = session.feed(runtime_bytes)
     print(f"fed {taken} of {len(runtime_bytes)} bytes")
     while (event := session.next_event()) is not None:

@@ -1,5 +1,5 @@
-// tether.Middleware (a session in front of an upstream SDK's state machine, over the
-// tether_middleware C handle) and the tether-extensions negotiation helpers.
+// tether.Middleware: a session in front of an upstream SDK's state machine, over the
+// tether_middleware C handle.
 #pragma once
 
 #include <pybind11/pybind11.h>

@@ -6,6 +6,7 @@
 #include "decoder.h"
 #include "errors.h"
 #include "event.h"
+#include "extensions.h"
 #include "invocation.h"
 #include "middleware.h"
 #include "prober.h"
@@ -66,6 +67,7 @@ PYBIND11_MODULE(_tether, m) {
   tether_py::add_prober(m);
   tether_py::add_invocation(m);
   tether_py::add_batcher(m);
+  tether_py::add_extensions(m);
   tether_py::add_middleware(m);
   m.def("status_table", &status_table,
         "The C status table: (code, name, message, family, retryable, fatal) per row.");

@@ -16,6 +16,7 @@ const OptionField<tether_session_options> kSessionFields[] = {
     {"inbound_budget", &tether_session_options::inbound_budget},
     {"outbound_high_watermark", &tether_session_options::outbound_high_watermark},
     {"outbound_low_watermark", &tether_session_options::outbound_low_watermark},
+    {"extensions", &tether_session_options::extensions},
 };
 
 }  // namespace

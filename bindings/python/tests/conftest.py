@@ -13,7 +13,7 @@ def pytest_report_header(config):
 
 @pytest.fixture
 def session():
-    with tether.Session() as s:
+    with tether.Session(extensions=tether.EXT_ALL) as s:
         yield s
 
 

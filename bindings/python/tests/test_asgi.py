@@ -250,7 +250,7 @@ def test_malformed_input_gets_571_and_the_sdk_sees_none_of_it(tethered, case):
 def test_a_malformed_extensions_header_is_refused_with_400(tethered):
     with Client(tethered.port) as client:
         response = client.finish(client.request("POST", "/invoke/Echo/echo",
-                                                headers("bad-offer", "ping/1, /"), wire.start()))
+                                                headers("bad-offer", "ping/1; q=1"), wire.start()))
     assert response.status == 400
     assert tether.EXTENSIONS_HEADER.encode() in bytes(response.body)
     assert "bad-offer" not in tethered.recorder.received  # the SDK never saw the request

@@ -18,6 +18,8 @@ from h2c import Client
 ENDPOINT = pathlib.Path(__file__).resolve().parents[1] / "examples" / "endpoint.py"
 LIMIT = 4 << 20
 V8 = "application/vnd.restate.invocation.v8"
+OFFER = {tether.EXTENSIONS_HEADER: "ping/1, chunked/1"}  # what a tether runtime side offers
+OFFERED = {"content-type": V8, **OFFER}
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +49,10 @@ def rss_mib(pid):
         return int(f.read().split()[1]) * 4096 >> 20
 
 
-def invoke(port, handler, body, content_type=V8):
+def invoke(port, handler, body, content_type=V8, offer=True):
     with Client(port) as client:
         stream = client.request("POST", f"/invoke/Echo/{handler}",
-                                {"content-type": content_type}, body)
+                                {"content-type": content_type, **(OFFER if offer else {})}, body)
         return client.finish(stream)
 
 
@@ -115,7 +117,7 @@ def test_bad_input_is_a_terminal_failure_400(port):
 
 def test_a_ping_during_block_is_answered_with_its_nonce(port):
     with Client(port) as client:
-        stream = client.request("POST", "/invoke/Echo/block", {"content-type": V8},
+        stream = client.request("POST", "/invoke/Echo/block", OFFERED,
                                 wire.start() + wire.input_command(b"200"), end=False)
         client.send(stream, wire.ping(b"while-blocked"))
         client.send(stream, b"", end=True)
@@ -131,7 +133,7 @@ def test_1000_concurrent_streams_each_pinged_on_one_connection(port):
     """All streams open at once (hypercorn alone drops the connection at 1001)."""
     with Client(port) as client:
         streams = {
-            client.request("POST", "/invoke/Echo/echo", {"content-type": V8},
+            client.request("POST", "/invoke/Echo/echo", OFFERED,
                            wire.start() + wire.ping(i.to_bytes(2, "big")), end=False): i
             for i in range(1000)
         }
@@ -167,17 +169,32 @@ def test_bad_requests_get_clear_statuses(port, path, content_type, status):
 
 
 def test_malformed_frames_fail_the_stream_and_the_endpoint_keeps_serving(port):
-    response = invoke(port, "echo", wire.start() + wire.frame(0x03FF, b""))
+    response = invoke(port, "echo", wire.start() + wire.frame(0x00FF, b""))  # unknown control type
     assert tether.MSG_ERROR in [f[0] for f in frames(bytes(response.body))]
     test_echo_returns_its_input(port)
 
 
-def test_v7_takes_no_ping_and_still_echoes(port):
+def test_without_an_offer_no_extension_runs_and_a_ping_is_a_571(port):
     v7 = "application/vnd.restate.invocation.v7"
-    response = invoke(port, "echo", wire.start() + wire.input_command(b"seven"), v7)
+    response = invoke(port, "echo", wire.start() + wire.input_command(b"seven"), v7, offer=False)
+    assert tether.EXTENSIONS_HEADER not in response.headers
     assert wire.fields(output_value(response)[14][0]) == {1: [b"seven"]}
-    response = invoke(port, "echo", wire.start() + wire.ping(b"no") + wire.input_command(b"x"), v7)
-    assert tether.MSG_PONG not in [f[0] for f in frames(bytes(response.body))]
+    response = invoke(port, "echo", wire.start() + wire.ping(b"no") + wire.input_command(b"x"), v7,
+                      offer=False)
+    out = messages(bytes(response.body))
+    assert tether.MSG_PONG not in [m[0] for m in out]
+    (error,) = [wire.fields(m[1]) for m in out if m[0] == tether.MSG_ERROR]
+    assert error[1] == [571] and b"negotiat" in error[2][0]
+
+
+def test_the_200_names_the_accepted_extensions_and_a_malformed_offer_is_a_400(port):
+    response = invoke(port, "echo", wire.start() + wire.input_command(b"x"))
+    assert response.headers[tether.EXTENSIONS_HEADER] == "ping/1, chunked/1"
+    with Client(port) as client:
+        bad = client.finish(client.request("POST", "/invoke/Echo/echo",
+                                           {"content-type": V8, tether.EXTENSIONS_HEADER: "ping/1; q"},
+                                           wire.start()))
+    assert bad.status == 400 and tether.EXTENSIONS_HEADER.encode() in bytes(bad.body)
 
 
 def test_chunked_input_with_pings_between_chunks_answered_before_the_last(port):
@@ -186,7 +203,7 @@ def test_chunked_input_with_pings_between_chunks_answered_before_the_last(port):
     body = wire.field_bytes(14, wire.value(value))
     pieces = [body[i : i + chunk] for i in range(0, len(body), chunk)]
     with Client(port) as client:
-        stream = client.request("POST", "/invoke/Echo/echo", {"content-type": V8},
+        stream = client.request("POST", "/invoke/Echo/echo", OFFERED,
                                 wire.start(), end=False)
         response = client.responses[stream]
         for i, piece in enumerate(pieces):
@@ -205,9 +222,9 @@ def test_chunked_input_with_pings_between_chunks_answered_before_the_last(port):
 def test_input_over_the_limit_fails_its_stream_and_others_carry_on(port):
     chunk = 1 << 20
     with Client(port) as client:
-        over = client.request("POST", "/invoke/Echo/echo", {"content-type": V8},
+        over = client.request("POST", "/invoke/Echo/echo", OFFERED,
                               wire.start(), end=False)
-        bystander = client.request("POST", "/invoke/Echo/echo", {"content-type": V8},
+        bystander = client.request("POST", "/invoke/Echo/echo", OFFERED,
                                    wire.start(), end=False)
         for _ in range(LIMIT // chunk + 2):  # keeps sending after the Error, as a runtime may
             client.send(over, wire.frame(tether.MSG_INPUT_COMMAND, bytes(chunk),
@@ -229,7 +246,7 @@ def test_a_runtime_that_vanishes_without_reading_leaves_nothing_behind(endpoint)
         for _ in range(4):
             client = Client(port, window=65535)  # too small for the output: sends block
             for _ in range(5):
-                client.request("POST", "/invoke/Echo/big", {"content-type": V8},
+                client.request("POST", "/invoke/Echo/big", OFFERED,
                                wire.start() + wire.input_command(str(3 << 20).encode()))
             client.wait(lambda: all(r.status for r in client.responses.values()))
             client.sock.close()

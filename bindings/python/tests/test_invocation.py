@@ -20,7 +20,7 @@ def output_of(invocation):
 
 
 def test_echo_lifecycle():
-    with tether.Invocation() as inv:
+    with tether.Invocation(extensions=tether.EXT_ALL) as inv:
         assert inv.state == tether.InvocationState.WAITING_START
         inv.feed(wire.start(id=b"id-1", debug_id="inv_1", key="k") + wire.input_command(b"hi"))
         run_to(inv, tether.InvocationEvent.RUN)
@@ -39,7 +39,7 @@ def test_echo_lifecycle():
 
 
 def test_pings_while_the_handler_runs_are_answered_before_end():
-    with tether.Invocation() as inv:
+    with tether.Invocation(extensions=tether.EXT_ALL) as inv:
         inv.feed(wire.start() + wire.input_command(b"x"))
         run_to(inv, tether.InvocationEvent.RUN)
         inv.feed(wire.ping(b"during"))
@@ -51,7 +51,7 @@ def test_pings_while_the_handler_runs_are_answered_before_end():
 
 
 def test_terminal_failure_and_retryable_error():
-    with tether.Invocation() as inv:
+    with tether.Invocation(extensions=tether.EXT_ALL) as inv:
         inv.feed(wire.start() + wire.input_command(b"x"))
         run_to(inv, tether.InvocationEvent.RUN)
         inv.fail_terminal(400, "bad input")
@@ -60,7 +60,7 @@ def test_terminal_failure_and_retryable_error():
         assert [f[0] for f in out] == [tether.MSG_OUTPUT_COMMAND, tether.MSG_END]
         failure = wire.fields(wire.fields(out[0][2])[15][0])
         assert failure == {1: [400], 2: [b"bad input"]}
-    with tether.Invocation() as inv:
+    with tether.Invocation(extensions=tether.EXT_ALL) as inv:
         inv.feed(wire.start() + wire.input_command(b"x"))
         run_to(inv, tether.InvocationEvent.RUN)
         inv.fail_retryable(500, "try again")
@@ -71,7 +71,7 @@ def test_terminal_failure_and_retryable_error():
 
 
 def test_oversize_output_becomes_a_terminal_failure_413():
-    with tether.Invocation(max_output_size=1000) as inv:
+    with tether.Invocation(extensions=tether.EXT_ALL, max_output_size=1000) as inv:
         inv.feed(wire.start() + wire.input_command(b"x"))
         run_to(inv, tether.InvocationEvent.RUN)
         with pytest.raises(tether.MessageTooLarge):
@@ -84,7 +84,7 @@ def test_oversize_output_becomes_a_terminal_failure_413():
 
 
 def test_replayed_journal_gets_an_error_not_a_wrong_answer():
-    with tether.Invocation() as inv:
+    with tether.Invocation(extensions=tether.EXT_ALL) as inv:
         inv.feed(wire.start(known_entries=3) + wire.input_command(b"x"))
         with pytest.raises(tether.TetherError):
             while inv.poll() is not None:
@@ -93,7 +93,7 @@ def test_replayed_journal_gets_an_error_not_a_wrong_answer():
 
 
 def test_results_outside_running_raise_invalid_state():
-    with tether.Invocation() as inv:
+    with tether.Invocation(extensions=tether.EXT_ALL) as inv:
         with pytest.raises(tether.InvalidState):
             inv.complete(b"early")
         with pytest.raises(tether.InvalidState):

@@ -11,7 +11,7 @@ INPUT = wire.start() + wire.ping(b"nonce") + wire.input_command(b"x" * 200)
 
 
 def one_exchange(i: int) -> None:
-    with tether.Session() as s:
+    with tether.Session(extensions=tether.EXT_ALL) as s:
         s.feed(INPUT)
         while (event := s.next_event()) is not None:
             if event.type == tether.MSG_INPUT_COMMAND:
@@ -24,7 +24,7 @@ def one_exchange(i: int) -> None:
         except tether.InvalidState:
             pass
     if i % 5 == 0:
-        bad = tether.Session()  # never closed: freed by the finalizer
+        bad = tether.Session(extensions=tether.EXT_ALL)  # never closed: freed by the finalizer
         try:
             bad.feed(wire.frame(0x03FF, b""))
         except tether.ProtocolError:

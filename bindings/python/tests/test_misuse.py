@@ -23,7 +23,7 @@ CALLS = [
 
 @pytest.mark.parametrize("name, args", CALLS)
 def test_every_call_after_close_raises_invalid_state(name, args):
-    s = tether.Session()
+    s = tether.Session(extensions=tether.EXT_ALL)
     s.close()
     with pytest.raises(tether.InvalidState, match="closed"):
         getattr(s, name)(*args)
@@ -35,7 +35,7 @@ def test_every_call_after_close_raises_invalid_state(name, args):
 
 def test_context_manager_closes_even_on_error():
     with pytest.raises(RuntimeError):
-        with tether.Session() as s:
+        with tether.Session(extensions=tether.EXT_ALL) as s:
             raise RuntimeError("handler failed")
     assert s.closed
     with pytest.raises(tether.InvalidState):
@@ -93,12 +93,12 @@ def test_consume_more_than_pending_raises(session):
 
 
 def test_bytes_fed_after_a_fatal_error_raise_stream_failed():
-    with tether.Session() as s:
-        bad = wire.start() + wire.frame(0x03FF, b"")  # unknown control type
+    with tether.Session(extensions=tether.EXT_ALL) as s:
+        bad = wire.start() + wire.frame(0x00FF, b"")  # unknown control type
         with pytest.raises(tether.UnknownType) as raised:
             s.feed(bad)
         assert raised.value.fatal
-        assert "0x03ff" in str(raised.value), "the message names what was wrong"
+        assert "0x00ff" in str(raised.value), "the message names what was wrong"
         assert s.last_error
         with pytest.raises(tether.StreamFailed):
             s.feed(wire.ping(b"late"))
@@ -120,7 +120,7 @@ def test_close_while_another_thread_is_inside_raises_instead_of_freeing():
     """feed() of a large buffer runs without the GIL: another thread may try to close
     the session meanwhile. It must be told to wait (UsageError), never free under it."""
     big = wire.frame(tether.MSG_INPUT_COMMAND, b"q" * (8 << 20))
-    s = tether.Session(max_frame_payload=16 << 20)
+    s = tether.Session(extensions=tether.EXT_ALL, max_frame_payload=16 << 20)
     s.feed(wire.start())
     errors = []
     ready = threading.Event()

@@ -109,7 +109,7 @@ def test_prober_against_a_session_measures_the_dispatch_loop():
     """The runtime side and the SDK side of one stream, both through the binding."""
     clock = 0
     with tether.Prober(interval_ns=10 * MS, suspect_interval_ns=10 * MS) as prober, \
-            tether.Session() as sdk:
+            tether.Session(extensions=tether.EXT_ALL) as sdk:
         sdk.feed(wire.start())
         assert sdk.next_event().type == tether.MSG_START
         prober.add_stream(1, "python", now_ns=clock)

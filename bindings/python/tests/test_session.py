@@ -35,7 +35,7 @@ def test_messages_come_out_in_arrival_order_with_pings_between(session):
 
 
 def test_event_is_a_named_tuple():
-    with tether.Session() as s:
+    with tether.Session(extensions=tether.EXT_ALL) as s:
         s.feed(wire.start())
         event = s.next_event()
         kind, type_, flags, data, answered = event
@@ -47,7 +47,7 @@ def test_event_is_a_named_tuple():
 
 @pytest.mark.parametrize("kind", [bytes, bytearray, memoryview])
 def test_any_contiguous_buffer_is_accepted(kind):
-    with tether.Session() as s:
+    with tether.Session(extensions=tether.EXT_ALL) as s:
         data = wire.start() + wire.ping(b"x")
         assert s.feed(kind(data)) == len(data)
         assert [e.kind for e in drain(s)][-1] == tether.EventKind.PING
@@ -55,7 +55,7 @@ def test_any_contiguous_buffer_is_accepted(kind):
 
 def test_feed_split_at_every_byte_gives_the_same_events():
     data = wire.start() + wire.ping(b"nonce") + wire.input_command(b"x" * 100)
-    with tether.Session() as s:
+    with tether.Session(extensions=tether.EXT_ALL) as s:
         view = memoryview(data)
         for i in range(len(data)):
             assert s.feed(view[i : i + 1]) == 1
@@ -65,7 +65,7 @@ def test_feed_split_at_every_byte_gives_the_same_events():
 
 def test_send_frames_output_and_chunks_above_max_frame_payload():
     payload = bytes(range(256)) * 20  # 5120 bytes
-    with tether.Session(max_frame_payload=1024) as s:
+    with tether.Session(extensions=tether.EXT_ALL, max_frame_payload=1024) as s:
         s.feed(wire.start())
         drain(s)
         s.send(tether.MSG_OUTPUT_COMMAND, payload)
@@ -95,7 +95,7 @@ def test_incoming_chunks_are_reassembled_with_pings_between(session):
 def test_large_message_takes_the_gil_releasing_path_intact():
     """Buffers over 64 KiB take the GIL-releasing path; the bytes must be the same."""
     payload = hashlib.sha256(b"seed").digest() * (3 * 1024 * 1024 // 32)
-    with tether.Session() as s:
+    with tether.Session(extensions=tether.EXT_ALL) as s:
         s.feed(wire.start())
         drain(s)
         s.send(tether.MSG_OUTPUT_COMMAND, memoryview(payload))
@@ -106,7 +106,7 @@ def test_large_message_takes_the_gil_releasing_path_intact():
 
 
 def test_oversize_send_raises_and_the_session_stays_usable():
-    with tether.Session(max_message_size=4096) as s:
+    with tether.Session(extensions=tether.EXT_ALL, max_message_size=4096) as s:
         s.feed(wire.start())
         drain(s)
         with pytest.raises(tether.MessageTooLarge) as raised:
@@ -118,7 +118,7 @@ def test_oversize_send_raises_and_the_session_stays_usable():
 
 
 def test_outbound_watermark_raises_would_block_then_writable():
-    with tether.Session(outbound_high_watermark=8192, outbound_low_watermark=1024) as s:
+    with tether.Session(extensions=tether.EXT_ALL, outbound_high_watermark=8192, outbound_low_watermark=1024) as s:
         s.feed(wire.start())
         drain(s)
         sent = 0
@@ -141,7 +141,7 @@ def test_inbound_budget_takes_what_fits_and_nothing_is_lost():
         wire.input_command(bytes([i]) * 900) for i in range(64)
     )
     received = hashlib.sha256()
-    with tether.Session(inbound_budget=budget, **limits) as s:
+    with tether.Session(extensions=tether.EXT_ALL, inbound_budget=budget, **limits) as s:
         view = memoryview(stream)
         partial = 0
         while view:

@@ -16,7 +16,7 @@ CHUNK = 64 * 1024
 def run_session(seed: int, results: dict) -> None:
     sent = hashlib.sha256()
     received = hashlib.sha256()
-    with tether.Session(max_frame_payload=CHUNK) as s:
+    with tether.Session(extensions=tether.EXT_ALL, max_frame_payload=CHUNK) as s:
         s.feed(wire.start())
         while s.next_event() is not None:
             pass
