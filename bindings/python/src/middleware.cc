@@ -71,8 +71,10 @@ class Middleware {
     return copy_to_bytes(data, length);
   }
 
-  // The bytes taken; MessageTooLarge for the call that replaced an oversize message.
-  size_t sdk_output(py::handle data) {
+  // (bytes taken, blocked): blocked means output is at the high watermark, write it and
+  // call again with the rest (b"" when a frame taken whole still waits for room).
+  // MessageTooLarge for the call that replaced an oversize message.
+  py::tuple sdk_output(py::handle data) {
     InputBuffer input(data);
     CallGuard call(handle_, busy_, "middleware");
     size_t consumed = 0;
@@ -84,12 +86,15 @@ class Middleware {
       status = tether_middleware_sdk_output(handle_, input.data(), input.size(), &consumed);
     }
     if (status != TETHER_OK && status != TETHER_WOULD_BLOCK) fail(status);
-    return consumed;
+    return py::make_tuple(consumed, status == TETHER_WOULD_BLOCK);
   }
 
-  void sdk_output_end() {
+  // True when a frame still waits for room: write output, sdk_output(b""), end again.
+  bool sdk_output_end() {
     CallGuard call(handle_, busy_, "middleware");
-    check(tether_middleware_sdk_output_end(handle_));
+    tether_status status = tether_middleware_sdk_output_end(handle_);
+    if (status != TETHER_OK && status != TETHER_WOULD_BLOCK) fail(status);
+    return status == TETHER_WOULD_BLOCK;
   }
 
   py::bytes take_output(std::optional<size_t> limit) {
@@ -155,12 +160,18 @@ void add_middleware(py::module_ &module) {
       .def("finish_input", &Middleware::finish_input)
       .def("take_sdk_input", &Middleware::take_sdk_input,
            "The dispatch step: answers the Pings read so far and returns the next plain "
-           "frames for the SDK (b'' none yet, None once input ended and all was taken).")
+           "frames for the SDK (b'' none yet, or a Pong waits for output to be taken: write "
+           "it and call again; None once input ended and all was taken). After malformed "
+           "input its fatal status raises; an ErrorMessage 571 is queued.")
       .def("sdk_output", &Middleware::sdk_output, py::arg("data"),
-           "The SDK's output bytes; returns the bytes taken (fewer: write output first). "
-           "MessageTooLarge: that message was replaced by a terminal Failure 413 + End.")
+           "The SDK's output bytes, split anywhere; returns (taken, blocked): blocked = "
+           "output is at the high watermark, write it, then call again with the rest (b'' "
+           "when all was taken). MessageTooLarge: that message was replaced by a terminal "
+           "Failure 413 + End; later output is taken and dropped. InvalidArgument: the SDK "
+           "sent a type the version does not know, a Ping or a Pong; its output stops.")
       .def("sdk_output_end", &Middleware::sdk_output_end,
-           "The SDK ended its output; Truncated when it stopped inside a frame.")
+           "The SDK ended its output; True while a frame waits for room (write output, "
+           "sdk_output(b''), then again). Truncated when it stopped inside a frame.")
       .def("take_output", &Middleware::take_output, py::arg("limit") = py::none())
       .def("stats", &Middleware::stats)
       .def_property_readonly("replaced", &Middleware::replaced,

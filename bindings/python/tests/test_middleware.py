@@ -75,8 +75,10 @@ def test_sdk_output_passes_through_byte_for_byte_when_nothing_is_negotiated():
     with tether.Middleware() as m:
         taken = 0
         while taken < len(out):
-            taken += m.sdk_output(out[taken : taken + 777])  # split anywhere
-        m.sdk_output_end()
+            n, blocked = m.sdk_output(out[taken : taken + 777])  # split anywhere
+            assert not blocked
+            taken += n
+        assert m.sdk_output_end() is False
         assert m.take_output() == out
 
 
@@ -84,9 +86,9 @@ def test_sdk_output_is_chunked_at_the_frame_bound_when_chunked_is_active():
     value = bytes(5000)
     with tether.Middleware(extensions=tether.EXT_CHUNKED, max_frame_payload=1024) as m:
         out = wire.output_command(value) + wire.end()
-        assert m.sdk_output(out) == len(out)
+        assert m.sdk_output(out) == (len(out), False)
         raw = m.take_output()
-    got = frames(raw, max_frame_payload=1024)  # a frame over the bound fails here
+    got = frames(raw, max_frame_payload=1024, max_buffered=1 << 20)  # a frame over 1024 fails
     assert len([f for f in got if f[1] & tether.FLAG_CONTINUED]) >= 4
     assert messages(raw) == [(tether.MSG_OUTPUT_COMMAND, wire.output_command_body(value)),
                              (tether.MSG_END, b"")]
@@ -99,7 +101,8 @@ def test_the_first_oversize_message_becomes_a_terminal_413_and_the_rest_is_dropp
             m.sdk_output(small + wire.output_command(bytes(2000)))
         assert "1000" in str(info.value)
         assert m.replaced
-        assert m.sdk_output(wire.output_command(b"later") + wire.end()) > 0  # dropped
+        later = wire.output_command(b"later") + wire.end()
+        assert m.sdk_output(later) == (len(later), False)  # taken and dropped
         out = messages(m.take_output())
     assert [t for t, _ in out] == [0x0402, tether.MSG_OUTPUT_COMMAND, tether.MSG_END]
     failure = wire.fields(wire.fields(out[1][1])[15][0])
@@ -107,14 +110,17 @@ def test_the_first_oversize_message_becomes_a_terminal_413_and_the_rest_is_dropp
 
 
 def test_output_at_the_high_watermark_is_taken_in_part():
-    out = wire.output_command(bytes(300_000))
+    # the first message is queued whole (below the mark), the second waits for room
+    out = wire.output_command(bytes(300_000)) + wire.output_command(b"second") + wire.end()
     with tether.Middleware(outbound_high_watermark=65536, outbound_low_watermark=16384) as m:
         written = bytearray()
-        taken = m.sdk_output(out)
-        assert 0 < taken < len(out)
-        while taken < len(out):
+        taken, blocked = m.sdk_output(out)
+        assert blocked, "300 KB queued over a 64 KiB high watermark"
+        while blocked:
             written += m.take_output()
-            taken += m.sdk_output(out[taken:])
+            n, blocked = m.sdk_output(out[taken:])
+            taken += n
+        assert taken == len(out)
         written += m.take_output()
     assert bytes(written) == out
 

@@ -146,6 +146,7 @@ class _Stream:
         self.cut_off = False
         self.reads = 0  # upstream messages taken: settle() watches it
         self.input_ended = False  # the runtime's body ended (more_body False) or it left
+        self.finished = False  # finish_input() was called
         self.disconnected = False
         self.gone: asyncio.Future[None] | None = None  # set by the disconnect
         self.response_ended = False
@@ -194,17 +195,13 @@ class _Stream:
             if self.cut_off:
                 return dict(_DISCONNECT)
             try:
-                pieces = self._feed(message.get("body", b""))
-                if not more:
-                    self.m.finish_input()
-                    self._take_sdk_input(pieces)
+                pieces = await self._feed(message.get("body", b""), more)
             except TetherError as e:
                 log.warning("invalid input from the runtime, the SDK is cut off: %s: %s",
                             type(e).__name__, e)
                 self.cut_off = True
                 await self._flush()  # the ErrorMessage
                 return dict(_DISCONNECT)
-            await self._flush()  # the Pongs
             if pieces or not more:
                 return {"type": "http.request", "body": b"".join(pieces), "more_body": more}
 
@@ -213,24 +210,30 @@ class _Stream:
         if self.gone is not None and not self.gone.done():
             self.gone.set_result(None)
 
-    def _feed(self, body: bytes) -> list[bytes]:
-        """Feeds body; returns the plain frames ready for the SDK (Pings answered)."""
+    async def _feed(self, body: bytes, more: bool) -> list[bytes]:
+        """Feeds body (and the end of input when more is False); returns the plain
+        frames ready for the SDK. Pongs are written as they are queued."""
         pieces: list[bytes] = []
         view = memoryview(body)
-        while view:
-            taken = self.m.feed(view)
-            view = view[taken:]
-            if view:  # the inbound budget is full: hand the SDK what is ready, go on
-                before = len(pieces)
-                self._take_sdk_input(pieces)
-                if taken == 0 and len(pieces) == before:
-                    raise RuntimeError("tether took no input and had none for the SDK")
-        self._take_sdk_input(pieces)
-        return pieces
+        while True:
+            fed = self.m.feed(view) if view else 0  # fewer: the inbound budget is full
+            view = view[fed:]
+            if not view and not more and not self.finished:
+                self.m.finish_input()
+                self.finished = True
+            took = self._take_sdk_input(pieces)
+            # Written now: a Pong that found output at its high watermark waits for this.
+            wrote = await self._flush()
+            if not view and not wrote:
+                return pieces
+            if not (fed or took or wrote):
+                raise RuntimeError("tether took no input and had none for the SDK")
 
-    def _take_sdk_input(self, pieces: list[bytes]) -> None:
+    def _take_sdk_input(self, pieces: list[bytes]) -> bool:
+        before = len(pieces)
         while piece := self.m.take_sdk_input():
             pieces.append(piece)
+        return len(pieces) > before
 
     # ---- SDK -> runtime
 
@@ -266,7 +269,9 @@ class _Stream:
             return
         async with self.lock:
             try:
-                self.m.sdk_output_end()
+                while self.m.sdk_output_end():  # a frame waits for room
+                    await self._write()
+                    self.m.sdk_output(b"")
             except TetherError as e:
                 log.warning("the SDK's output ended badly: %s: %s", type(e).__name__, e)
             await self._write()
@@ -288,26 +293,36 @@ class _Stream:
 
     async def _output(self, view: memoryview) -> None:
         async with self.lock:
-            while view and not self.cut_off:
+            blocked = True
+            while (view or blocked) and not self.cut_off:
                 try:
-                    taken = self.m.sdk_output(view)
+                    taken, blocked = self.m.sdk_output(view)
                 except MessageTooLarge as e:
                     log.warning("SDK output over the runtime's limit, failed with 413: %s", e)
                     self.cut_off = True  # the rest of the SDK's output is dropped
-                    taken = len(view)
+                    taken, blocked = len(view), False
+                except TetherError as e:  # a Ping, a Pong or an unknown type from the SDK
+                    log.warning("the SDK sent what the protocol does not allow: %s: %s",
+                                type(e).__name__, e)
+                    self.cut_off = True
+                    taken, blocked = len(view), False
                 view = view[taken:]
                 await self._write()  # at the high watermark: write, then the rest
 
-    async def _flush(self) -> None:
+    async def _flush(self) -> bool:
         async with self.lock:
-            await self._write()
+            return await self._write()
 
-    async def _write(self) -> None:
-        """Writes what the middleware queued (call with the lock held)."""
-        if not self.started or self.response_ended or self.disconnected:
-            return
+    async def _write(self) -> bool:
+        """Writes what the middleware queued (call with the lock held); True if it
+        wrote anything."""
+        wrote = False
+        if not self.started or self.response_ended:
+            return wrote
         while not self.disconnected and (out := self.m.take_output(limit=OUTPUT_PIECE)):
             await self._send_body(out, True)
+            wrote = True
+        return wrote
 
     async def _send_body(self, body: bytes, more: bool) -> None:
         """A body write that gives up when the runtime disconnects: hypercorn never
