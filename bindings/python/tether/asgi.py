@@ -335,5 +335,5 @@ class _Stream:
         await asyncio.wait({sending, self.gone}, return_when=asyncio.FIRST_COMPLETED)
         if not sending.done():
             sending.cancel()
-        elif sending.exception() is not None:
-            raise sending.exception()
+        elif (error := sending.exception()) is not None:
+            raise error
