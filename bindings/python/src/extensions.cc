@@ -20,14 +20,14 @@ uint32_t extensions_parse(py::object value, uint32_t supported) {
   InputBuffer input(value);
   uint32_t accepted = 0;
   const char *problem = nullptr;
-  tether_status status =
-      tether_extensions_parse(reinterpret_cast<const char *>(input.data()), input.size(),
-                              supported, &accepted, &problem);
+  tether_status status = tether_extensions_parse(reinterpret_cast<const char *>(input.data()),
+                                                 input.size(), supported, &accepted, &problem);
   if (status != TETHER_OK) {
     // The problem names the header; without one, say which header it was.
-    std::string detail = problem != nullptr && *problem != '\0'
-                             ? std::string(problem)
-                             : std::string(TETHER_EXTENSIONS_HEADER) + ": " + tether_status_str(status);
+    std::string detail =
+        problem != nullptr && *problem != '\0'
+            ? std::string(problem)
+            : std::string(TETHER_EXTENSIONS_HEADER) + ": " + tether_status_str(status);
     raise_status(status, detail.c_str());
   }
   return accepted;
