@@ -10,7 +10,7 @@ import (
 
 // negotiated is a stream with every extension active (Ping/Pong, chunking).
 func negotiated() tether.SessionOptions {
-	return tether.SessionOptions{ProtocolVersion: 8}
+	return tether.SessionOptions{ProtocolVersion: 8, Extensions: tether.ExtAll}
 }
 
 func must(t testing.TB, err error) {

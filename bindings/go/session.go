@@ -13,7 +13,8 @@ import (
 
 // SessionOptions configure a Session; a zero field takes the library's default.
 type SessionOptions struct {
-	ProtocolVersion       uint32 // negotiated version, 5..8; default 8
+	ProtocolVersion       uint32     // negotiated upstream version, 5..8; default 8
+	Extensions            Extensions // features active on this stream (both sides named them); default none
 	MaxFramePayload       uint32 // chunk bound; default 1 MiB
 	MaxMessageSize        uint64 // one reassembled message; default 32 MiB
 	InboundBudget         uint64 // bytes fed but not dispatched; default limit + 2 frames
@@ -29,6 +30,7 @@ func (o *SessionOptions) toC(c *C.tether_session_options) {
 	if o.ProtocolVersion != 0 {
 		c.protocol_version = C.uint32_t(o.ProtocolVersion)
 	}
+	c.extensions = C.uint32_t(o.Extensions)
 	if o.MaxFramePayload != 0 {
 		c.max_frame_payload = C.uint32_t(o.MaxFramePayload)
 	}

@@ -183,3 +183,11 @@ func Split(b []byte) (msgs []Message, rest []byte) {
 	}
 	return msgs, b
 }
+
+// ErrorMessage is an ErrorMessage body: code and message.
+func ErrorMessage(code uint32, message string) []byte {
+	b := protowire.AppendTag(nil, 1, protowire.VarintType)
+	b = protowire.AppendVarint(b, uint64(code))
+	b = protowire.AppendTag(b, 2, protowire.BytesType)
+	return protowire.AppendString(b, message)
+}
