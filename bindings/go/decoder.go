@@ -70,6 +70,9 @@ func (d *Decoder) Close() error {
 }
 
 func (d *Decoder) err(st C.tether_status) error {
+	if st == C.TETHER_OK {
+		return nil // (the last error is fetched only on failure: one C call fewer)
+	}
 	return errorOf(st, C.tether_decoder_last_error(d.p))
 }
 

@@ -3,6 +3,7 @@ package tether
 /*
 #include <stdlib.h>
 #include <tether.h>
+#include "output.h"
 */
 import "C"
 
@@ -125,6 +126,9 @@ func (i *Invocation) Close() error {
 }
 
 func (i *Invocation) err(st C.tether_status) error {
+	if st == C.TETHER_OK {
+		return nil // (the last error is fetched only on failure: one C call fewer)
+	}
 	return errorOf(st, C.tether_invocation_last_error(i.p))
 }
 
@@ -237,15 +241,18 @@ func (i *Invocation) State() InvocationState {
 }
 
 // TakeOutput copies out and consumes up to limit bytes of output (limit <= 0: all).
-func (i *Invocation) TakeOutput(limit int) []byte {
+func (i *Invocation) TakeOutput(limit int) []byte { return i.AppendOutput(nil, limit) }
+
+// AppendOutput is TakeOutput into dst.
+func (i *Invocation) AppendOutput(dst []byte, limit int) []byte {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	if i.p == nil {
-		return nil
+		return dst
 	}
-	return takeOutput(limit, func(data **C.uint8_t, n *C.size_t) {
-		C.tether_invocation_pending_output(i.p, data, n)
-	}, func(n C.size_t) { C.tether_invocation_consume_output(i.p, n) })
+	return appendOutput(dst, limit, func(buf *C.uint8_t, n C.size_t, more *C.size_t) C.size_t {
+		return C.tether_go_invocation_take(i.p, buf, n, more)
+	})
 }
 
 // Stats returns the underlying session's counters.

@@ -202,6 +202,9 @@ func (p *Prober) Close() error {
 }
 
 func (p *Prober) err(st C.tether_status) error {
+	if st == C.TETHER_OK {
+		return nil // (the last error is fetched only on failure: one C call fewer)
+	}
 	return errorOf(st, C.tether_prober_last_error(p.p))
 }
 

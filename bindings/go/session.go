@@ -2,11 +2,13 @@ package tether
 
 /*
 #include <tether.h>
+#include "output.h"
 */
 import "C"
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"unsafe"
 )
@@ -124,6 +126,9 @@ func (s *Session) Close() error {
 }
 
 func (s *Session) err(st C.tether_status) error {
+	if st == C.TETHER_OK {
+		return nil // (the last error is fetched only on failure: one C call fewer)
+	}
 	return errorOf(st, C.tether_session_last_error(s.p))
 }
 
@@ -154,7 +159,12 @@ func (s *Session) FinishInput() error {
 
 // NextEvent is the dispatch step: ok is false when nothing is ready (feed more).
 // ErrWouldBlock: a Pong waits for output to be taken. A fatal error is the stream's.
-func (s *Session) NextEvent() (ev Event, ok bool, err error) {
+// Event.Data is a new slice.
+func (s *Session) NextEvent() (ev Event, ok bool, err error) { return s.NextEventInto(nil) }
+
+// NextEventInto is NextEvent with Event.Data appended to buf[:0], so a dispatch loop
+// reusing one buffer allocates nothing (Data is valid until buf is reused).
+func (s *Session) NextEventInto(buf []byte) (ev Event, ok bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.p == nil {
@@ -168,9 +178,15 @@ func (s *Session) NextEvent() (ev Event, ok bool, err error) {
 	if st != C.TETHER_OK {
 		return ev, false, s.err(st)
 	}
+	data := buf[:0]
+	if e.length != 0 {
+		data = append(data, unsafe.Slice((*byte)(unsafe.Pointer(e.data)), int(e.length))...)
+	} else if data == nil {
+		data = []byte{}
+	}
 	return Event{
 		Kind: EventKind(e.kind), Type: uint16(e._type), Flags: uint16(e.flags),
-		Data: goBytes(e.data, e.length), Answered: e.answered != 0,
+		Data: data, Answered: e.answered != 0,
 	}, true, nil
 }
 
@@ -188,15 +204,18 @@ func (s *Session) Send(typ uint16, payload []byte) error {
 
 // TakeOutput copies out and consumes up to limit bytes of queued output (limit <= 0:
 // all of it); nil when there is none.
-func (s *Session) TakeOutput(limit int) []byte {
+func (s *Session) TakeOutput(limit int) []byte { return s.AppendOutput(nil, limit) }
+
+// AppendOutput is TakeOutput into dst (a transport reusing one buffer allocates nothing).
+func (s *Session) AppendOutput(dst []byte, limit int) []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.p == nil {
-		return nil
+		return dst
 	}
-	return takeOutput(limit, func(data **C.uint8_t, n *C.size_t) {
-		C.tether_session_pending_output(s.p, data, n)
-	}, func(n C.size_t) { C.tether_session_consume_output(s.p, n) })
+	return appendOutput(dst, limit, func(buf *C.uint8_t, n C.size_t, more *C.size_t) C.size_t {
+		return C.tether_go_session_take(s.p, buf, n, more)
+	})
 }
 
 // Stats returns the session's counters.
@@ -214,23 +233,36 @@ func (s *Session) Stats() (SessionStats, error) {
 	return statsFromC(&c), nil
 }
 
-// takeOutput drains pending output through a handle's pending/consume pair.
-func takeOutput(limit int, pending func(**C.uint8_t, *C.size_t), consume func(C.size_t)) []byte {
-	var out []byte
-	for limit <= 0 || len(out) < limit {
-		var data *C.uint8_t
-		var n C.size_t
-		pending(&data, &n)
-		if n == 0 {
+// appendOutput appends up to limit (<= 0: no limit) bytes of output to dst through a
+// handle's take helper (output.c), growing dst as the helper reports more.
+func appendOutput(dst []byte, limit int, take func(*C.uint8_t, C.size_t, *C.size_t) C.size_t) []byte {
+	start := len(dst)
+	want := 512 // a first guess: Pongs and small messages fit
+	for want > 0 {
+		if limit > 0 {
+			left := limit - (len(dst) - start)
+			if left <= 0 {
+				break
+			}
+			want = min(want, left)
+		}
+		dst = slices.Grow(dst, want)
+		free := dst[len(dst):cap(dst)]
+		if limit > 0 {
+			free = free[:min(len(free), limit-(len(dst)-start))]
+		}
+		var more C.size_t
+		got := int(take(cBytes(free), C.size_t(len(free)), &more))
+		dst = dst[:len(dst)+got]
+		if got == 0 {
 			break
 		}
-		if limit > 0 && int(n) > limit-len(out) {
-			n = C.size_t(limit - len(out))
-		}
-		out = append(out, unsafe.Slice((*byte)(unsafe.Pointer(data)), int(n))...)
-		consume(n)
+		want = int(more)
 	}
-	return out
+	if len(dst) == 0 && start == 0 {
+		return nil
+	}
+	return dst
 }
 
 func freeSession(p unsafe.Pointer) { C.tether_session_free((*C.tether_session)(p)) }
