@@ -5,8 +5,6 @@ package tether
 */
 import "C"
 
-
-
 // Extensions is a set of tether extension features (PROTOCOL.md section 2),
 // negotiated per stream with the tether-extensions header.
 type Extensions uint32

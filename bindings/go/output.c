@@ -23,3 +23,4 @@
 
 TETHER_GO_TAKE(session)
 TETHER_GO_TAKE(invocation)
+TETHER_GO_TAKE(middleware)

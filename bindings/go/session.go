@@ -17,11 +17,11 @@ import (
 type SessionOptions struct {
 	ProtocolVersion       uint32     // negotiated upstream version, 5..8; default 8
 	Extensions            Extensions // features active on this stream (both sides named them); default none
-	MaxFramePayload       uint32 // chunk bound; default 1 MiB
-	MaxMessageSize        uint64 // one reassembled message; default 32 MiB
-	InboundBudget         uint64 // bytes fed but not dispatched; default limit + 2 frames
-	OutboundHighWatermark uint64 // Send refuses at or above it; default 4 MiB
-	OutboundLowWatermark  uint64 // EventWritable fires below it; default high / 4
+	MaxFramePayload       uint32     // chunk bound; default 1 MiB
+	MaxMessageSize        uint64     // one reassembled message; default 32 MiB
+	InboundBudget         uint64     // bytes fed but not dispatched; default limit + 2 frames
+	OutboundHighWatermark uint64     // Send refuses at or above it; default 4 MiB
+	OutboundLowWatermark  uint64     // EventWritable fires below it; default high / 4
 }
 
 func (o *SessionOptions) toC(c *C.tether_session_options) {

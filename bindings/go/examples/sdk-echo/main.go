@@ -35,7 +35,7 @@ const (
 func decimal(in []byte, handler string, max uint64) (uint64, error) {
 	n, err := strconv.ParseUint(string(in), 10, 64)
 	if err != nil || n > max {
-		return 0, restate.TerminalError(fmt.Errorf("%s takes a decimal from 0 to %d, got %.40q", handler, max, in), 400)
+		return 0, restate.ToTerminalError(fmt.Errorf("%s takes a decimal from 0 to %d, got %.40q", handler, max, in), restate.WithErrorCode(400))
 	}
 	return n, nil
 }
