@@ -4,8 +4,12 @@
 # the ratio. The body is a pre-encoded V5 Start + InputCommand("hello") posted to
 # /invoke/Echo/echo; each endpoint's answer is decoded once first (200, Output + End).
 #
-#   bench/h2load_compare.sh        env: REQUESTS (20000) CLIENTS (8) STREAMS (8, per client)
-#                                       TETHER_BUILD_DIR (build)
+# With the argument go-sdk it compares the official Go SDK behind tether's adapter with
+# the same SDK without it (bindings/go/examples/sdk-echo, built into TETHER_GO_BIN by
+# ./run test go): the adapter's cost, target at most 10% fewer requests/s.
+#
+#   bench/h2load_compare.sh [go-sdk]  env: REQUESTS (20000) CLIENTS (8) STREAMS (8, per client)
+#                                       TETHER_BUILD_DIR (build) TETHER_GO_BIN (.cache/go/bin)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TS=$ROOT/bench/ts_sdk
@@ -19,11 +23,41 @@ WORK=$(mktemp -d)
 # shellcheck source=bench/h2load_lib.sh
 source "$ROOT/bench/h2load_lib.sh"
 
-[ -x "$BUILD/tether-endpoint" ] || die "$BUILD/tether-endpoint is not built (./run build)"
+GO_BIN=${TETHER_GO_BIN:-$ROOT/.cache/go/bin}
+MODE=${1:-ts-sdk}
+case $MODE in
+  ts-sdk) [ -x "$BUILD/tether-endpoint" ] || die "$BUILD/tether-endpoint is not built (./run build)" ;;
+  go-sdk) [ -x "$GO_BIN/sdk-echo" ] || die "$GO_BIN/sdk-echo is not built (./run test go)" ;;
+  *) die "unknown comparison $MODE (ts-sdk, go-sdk)" ;;
+esac
 if [ ! -d "$TS/node_modules/@restatedev/restate-sdk" ]; then
   (cd "$TS" && npm ci --no-audit --no-fund --loglevel=error) >&2 || die "npm ci in $TS failed"
 fi
 node "$TS/make_body.mjs" "$WORK/body" hello || die "could not write the request body"
+
+# table A B: prints the two endpoints' figures (A_RPS... and B_RPS... set by the caller).
+table() {
+  printf '%-16s %12s %10s %10s %10s\n' endpoint req/s p50_us p90_us p99_us
+  printf '%-16s %12s %10s %10s %10s\n' "$1" "$A_RPS" "$A_P50" "$A_P90" "$A_P99"
+  printf '%-16s %12s %10s %10s %10s\n' "$2" "$B_RPS" "$B_P50" "$B_P90" "$B_P99"
+}
+
+if [ "$MODE" = go-sdk ]; then
+  start go-sdk-tether "$GO_BIN/sdk-echo" --port 0
+  A_URL=$URL
+  start go-sdk "$GO_BIN/sdk-echo" --tether=false --port 0
+  B_URL=$URL
+  node "$TS/check.mjs" "$A_URL" || die "the Go SDK behind tether gave a wrong answer"
+  node "$TS/check.mjs" "$B_URL" || die "the Go SDK gave a wrong answer"
+  echo "h2load: $REQUESTS requests, $CLIENTS connections x $STREAMS streams, 1 thread; body $(stat -c %s "$WORK/body") bytes ($CONTENT_TYPE)"
+  read -r A_RPS A_P50 A_P90 A_P99 < <(load go-sdk-tether "$A_URL") || exit 1
+  read -r B_RPS B_P50 B_P90 B_P99 < <(load go-sdk "$B_URL") || exit 1
+  table go-sdk+tether go-sdk
+  awk -v a="$A_RPS" -v b="$B_RPS" 'BEGIN {
+    printf "ratio go-sdk+tether/go-sdk: %.3fx requests/s (target >= 0.90: %s)\n", a / b, (a / b >= 0.9 ? "met" : "NOT met")
+  }'
+  exit 0
+fi
 
 start tether "$BUILD/tether-endpoint" --port 0
 TETHER_URL=$URL

@@ -2,26 +2,32 @@
 # Runs tether-conformance against the C++ reference endpoint and every binding's
 # reference endpoint that exists, then prints the matrix (case x language).
 #
-#   conformance/run_matrix.sh [LANGUAGE...]   languages: cpp python python-sdk (default: all)
+#   conformance/run_matrix.sh [LANGUAGE...]   languages: cpp python python-sdk go go-sdk
+#                                             (default: all)
 #
 # python-sdk is not a reference endpoint but the official Python SDK (restate-sdk)
-# behind tether's ASGI middleware (bindings/python/examples/sdk_service.py).
+# behind tether's ASGI middleware (bindings/python/examples/sdk_service.py); go-sdk
+# likewise the official Go SDK behind tethersdk.Wrap.
 #
 # Each endpoint is started on an ephemeral port, run through every case with its
 # default limit (32 MiB), then restarted with --max-message-size 256 MiB for the large
 # chunked case (5b), and stopped by pid on exit, failure included. A language whose
 # endpoint is not built or installed shows "n/a" (the Python column needs the binding
-# in .cache/venv-python: `./run test python` installs it).
+# in .cache/venv-python: `./run test python` installs it; the go and go-sdk columns
+# need .cache/go/bin from `./run test go`: go is the binding's reference endpoint,
+# go-sdk the official Go SDK behind tether's adapter).
 #
 # Environment: TETHER_BUILD_DIR (default build), TETHER_PYTHON (default
-# .cache/venv-python/bin/python). Exits non-zero when a cell is FAIL or ERR.
+# .cache/venv-python/bin/python), TETHER_GO_BIN (default .cache/go/bin). Exits non-zero
+# when a cell is FAIL or ERR.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${TETHER_BUILD_DIR:-$ROOT/build}
 RUNNER=$BUILD/tether-conformance
 PYTHON=${TETHER_PYTHON:-$ROOT/.cache/venv-python/bin/python}
 LARGE_LIMIT=$((256 * 1024 * 1024))
-LANGUAGES=(cpp python python-sdk)
+GO_BIN=${TETHER_GO_BIN:-$ROOT/.cache/go/bin}
+LANGUAGES=(cpp python python-sdk go go-sdk)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tether-conformance.XXXXXX")
 ENDPOINT_PID=""
@@ -57,6 +63,16 @@ endpoint_command() {
       fi
       CMD=("$PYTHON" "$ROOT/bindings/python/examples/sdk_service.py" --port 0)
       LOOP=shared
+      ;;
+    go)
+      [ -x "$GO_BIN/endpoint" ] || { echo "$GO_BIN/endpoint is not built (./run test go)"; return 1; }
+      CMD=("$GO_BIN/endpoint" --port 0)
+      LOOP=separate
+      ;;
+    go-sdk)
+      [ -x "$GO_BIN/sdk-echo" ] || { echo "$GO_BIN/sdk-echo is not built (./run test go)"; return 1; }
+      CMD=("$GO_BIN/sdk-echo" --port 0)
+      LOOP=separate
       ;;
     *)
       echo "no reference endpoint for $1"

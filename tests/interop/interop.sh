@@ -8,13 +8,15 @@
 # stopped by pid on exit, failure included.
 #
 #   tests/interop/interop.sh [ENDPOINT...]   endpoints: cpp python python-sdk python-sdk-stock
-#                                            (default: all found)
+#                                            go go-sdk go-sdk-stock (default: all found)
 #
-# python-sdk is the official Python SDK (restate-sdk) behind tether's ASGI middleware;
-# python-sdk-stock is the same service without it, checked for the failure tether fixes
-# (an oversize output retried, never completed).
+# python-sdk and go-sdk are the official Python and Go SDKs behind tether's adapters;
+# python-sdk-stock is the Python service without it, checked for the failure tether
+# fixes (an oversize output retried, never completed); go-sdk-stock likewise, whose
+# 40 MiB behaviour is reported beside (not judged: it is upstream's).
 #
-# Environment: TETHER_BUILD_DIR (default build), INTEROP_CACHE (default .cache/interop).
+# Environment: TETHER_BUILD_DIR (default build), INTEROP_CACHE (default .cache/interop),
+# TETHER_GO_BIN (default .cache/go/bin).
 # Prints one line per check and "N passed, M failed"; exits non-zero on any failure.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,6 +27,7 @@ ADMIN=http://127.0.0.1:9070
 INGRESS=http://127.0.0.1:8080
 LIMIT=33554432 # the endpoints' default output limit (32 MiB), named in the 413 message
 MiB=1048576
+GO_BIN=${TETHER_GO_BIN:-$ROOT/.cache/go/bin} # the Go endpoints, built by ./run test go
 
 PIDS=()
 WORK=""
@@ -245,7 +248,30 @@ endpoint_command() {
       [ -x "$py" ] && "$py" -c 'import tether.asgi, restate' 2>/dev/null &&
         echo "$py $ROOT/bindings/python/examples/sdk_service.py --port 0 $flag"
       ;;
+    go) [ -x "$GO_BIN/endpoint" ] && echo "$GO_BIN/endpoint --port 0" ;;
+    go-sdk) [ -x "$GO_BIN/sdk-echo" ] && echo "$GO_BIN/sdk-echo --port 0" ;;
+    go-sdk-stock) [ -x "$GO_BIN/sdk-echo" ] && echo "$GO_BIN/sdk-echo --tether=false --port 0" ;;
   esac
+}
+
+# report_big_stock NAME: what a stock SDK does with a 40 MiB output (the runtime refuses
+# the message and retries the invocation), printed for comparison; then the invocation
+# is killed so that its retries stop.
+report_big_stock() {
+  local size=$((40 * MiB)) code started elapsed_ms id row
+  started=$(date +%s%N)
+  code=$(curl -sS -m 10 -D "$WORK/big-headers" -o /dev/null -w '%{http_code}' \
+    -H 'idempotency-key: stock-40mib' -X POST "$INGRESS/Echo/big" --data-binary "$size" 2>/dev/null)
+  elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+  note "$1 Echo/big 40 MiB (no tether): HTTP $code after ${elapsed_ms} ms"
+  id=$(query "SELECT id FROM sys_invocation WHERE target = 'Echo/big' AND status != 'completed' LIMIT 1" |
+    jq -r '.rows[0].id // empty' 2>/dev/null)
+  if [ -n "$id" ]; then
+    row=$(query "SELECT status, retry_count, last_failure FROM sys_invocation WHERE id = '$id'")
+    note "$1 sys_invocation $id: $(jq -c '.rows[0]' <<<"$row" 2>/dev/null | head -c 400)"
+    curl -sS -m 10 -X PATCH "$ADMIN/invocations/$id/kill" >/dev/null 2>&1 ||
+      curl -sS -m 10 -X DELETE "$ADMIN/invocations/$id?mode=kill" >/dev/null 2>&1
+  fi
 }
 
 run_endpoint() {
@@ -272,7 +298,11 @@ run_endpoint() {
   local failed_before=$FAILED
   check_echo "$name"
   check_big_ok "$name"
-  if [ "$name" = python-sdk-stock ]; then check_big_retried "$name"; else check_big_refused "$name"; fi
+  case $name in
+    python-sdk-stock) check_big_retried "$name" ;;
+    go-sdk-stock) report_big_stock "$name" ;;
+    *) check_big_refused "$name" ;;
+  esac
   check_concurrent "$name"
   if [ "$FAILED" -gt "$failed_before" ]; then
     note "last lines of the $name endpoint's log:"
@@ -284,8 +314,8 @@ run_endpoint() {
 
 main() {
   local endpoints=("$@")
-  # (the stock SDK last: its refused invocation is retried against the latest deployment)
-  [ ${#endpoints[@]} -gt 0 ] || endpoints=(cpp python python-sdk python-sdk-stock)
+  # (the stock SDKs last: their refused invocation is retried against the latest deployment)
+  [ ${#endpoints[@]} -gt 0 ] || endpoints=(cpp python go python-sdk go-sdk python-sdk-stock go-sdk-stock)
   if ! install_server || ! start_server; then
     fail "Restate server setup"
   else
