@@ -221,4 +221,43 @@ TEST(SessionApi, MessageTooLargeLeavesTheSessionUsable) {
   tether_session_free(s);
 }
 
+// The Pong ceiling (high watermark + 64 KiB) saturates: a watermark near UINT64_MAX
+// must not wrap it to a few KiB, after which Pings would wait for output for nothing.
+TEST(SessionApi, APongCeilingNearTheTopOfTheRangeDoesNotWrap) {
+  tether_session_options options;
+  tether_session_options_init(&options);
+  options.outbound_high_watermark = UINT64_MAX - 10;
+  tether_session *s = nullptr;
+  ASSERT_EQ(tether_session_new(&options, &s), TETHER_OK);
+  for (int round = 0; round < 2; ++round) {  // before and after a send()
+    for (int i = 0; i < 5000; ++i) {         // 75 KB of Pongs each round, never taken
+      ASSERT_EQ(tether_session_feed(s, kPing.data(), kPing.size(), nullptr), TETHER_OK);
+      tether_event event;
+      ASSERT_EQ(tether_session_next_event(s, &event), TETHER_OK)
+          << "Ping " << i << ": " << tether_session_last_error(s);
+      ASSERT_EQ(event.answered, 1);
+    }
+    ASSERT_EQ(tether_session_send(s, 0x0401, nullptr, 0), TETHER_OK);
+  }
+  tether_session_free(s);
+}
+
+// End and Error are the stream's last word: a full outbound budget never holds them.
+TEST(SessionApi, EndAndErrorAreNeverRefusedByTheBudget) {
+  for (uint16_t last : {uint16_t{TETHER_MSG_END}, uint16_t{TETHER_MSG_ERROR}}) {
+    tether_session_options options;
+    tether_session_options_init(&options);
+    options.outbound_high_watermark = 64;
+    tether_session *s = nullptr;
+    ASSERT_EQ(tether_session_new(&options, &s), TETHER_OK);
+    std::string out(100, 'o');
+    ASSERT_EQ(
+        tether_session_send(s, 0x0401, reinterpret_cast<const uint8_t *>(out.data()), out.size()),
+        TETHER_OK);
+    EXPECT_EQ(tether_session_send(s, 0x0401, nullptr, 0), TETHER_WOULD_BLOCK);
+    EXPECT_EQ(tether_session_send(s, last, nullptr, 0), TETHER_OK) << tether_session_last_error(s);
+    tether_session_free(s);
+  }
+}
+
 }  // namespace
