@@ -325,8 +325,7 @@ TETHER_API tether_status tether_session_next_event(tether_session *session, teth
 /* Frames and queues one message, all of it or nothing. TETHER_MESSAGE_TOO_LARGE
  * (nothing queued, the session stays usable) if length > max_message_size, or for
  * Error and End over max_frame_payload with chunked/1 (control messages are not
- * chunked); TETHER_WOULD_BLOCK at or above the high watermark (never for Error and End:
- * a stream's last message is not held back); TETHER_CLOSED after End
+ * chunked); TETHER_WOULD_BLOCK at or above the high watermark; TETHER_CLOSED after End
  * or Error was queued; TETHER_INVALID_ARGUMENT for a type the protocol version does
  * not know (ephemeral commands need V8), Ping or Pong (the
  * session answers Pings itself). End first answers every Ping still queued (read but
@@ -626,7 +625,8 @@ TETHER_API tether_status tether_invocation_input_get(const tether_invocation *in
                                                      tether_invocation_input *input);
 /* The handler's result; value/message are copied. Each returns TETHER_INVALID_STATE
  * unless the state is RUNNING, and TETHER_WOULD_BLOCK (nothing queued) while the
- * outbound budget is full (never fail_retryable): call again after a WRITABLE event.
+ * outbound budget is full: call again after a WRITABLE event. The messages the
+ * invocation writes itself (End, its ErrorMessages, the 413 Failure) never wait.
  * complete(): OutputCommand{value} + End. If that message would exceed the output
  * limit, a terminal Failure 413 naming the size and the limit is queued instead and
  * TETHER_MESSAGE_TOO_LARGE returned (the invocation completes; it is not retried).

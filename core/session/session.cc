@@ -482,10 +482,7 @@ Status Session::queue_message(uint16_t type, const uint8_t *payload, size_t leng
                   "chunked; nothing was queued",
                   type_name(type), length, frame_out_limit_);
   }
-  // End and Error end the stream: a budget never holds them back (they are small, and
-  // a stream whose last message waits for room may never end).
-  bool ends = type == TETHER_MSG_END || type == TETHER_MSG_ERROR;
-  if (budgeted && !ends && !outbound_budget_.admit()) {
+  if (budgeted && !outbound_budget_.admit()) {
     return refuse(TETHER_WOULD_BLOCK,
                   "%llu bytes of output queued, at or above the high watermark %llu: wait "
                   "for a WRITABLE event",
