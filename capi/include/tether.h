@@ -110,7 +110,10 @@ TETHER_API const tether_status_info *tether_status_table(size_t *count);
 
 /* Allocation hook. Either all three functions are set or none (NULL: libc).
  * Every allocation made for a handle created with it goes through it. The functions
- * are called on the thread that calls into the handle. */
+ * are called on the thread that calls into the handle. A tether_endpoint is the one
+ * exception: it calls its sessions' hook from its I/O thread and from every dispatch
+ * thread, but never two calls at once (it serializes them), so the hook need not be
+ * thread-safe; it must not assume one particular thread. */
 typedef struct tether_allocator {
   void *(*malloc_fn)(size_t size, void *user_data);
   void *(*realloc_fn)(void *ptr, size_t size, void *user_data);
@@ -528,7 +531,7 @@ typedef enum tether_invocation_state {
   TETHER_INVOCATION_WAITING_START = 0, /* no Start read yet */
   TETHER_INVOCATION_WAITING_INPUT = 1, /* Start read, InputCommand not yet */
   TETHER_INVOCATION_RUNNING = 2,       /* RUN reported: waiting for the handler's result */
-  TETHER_INVOCATION_ENDING = 3,        /* result queued; End not yet (budget full) */
+  TETHER_INVOCATION_ENDING = 3,        /* result queued; End not yet (Pings read first) */
   TETHER_INVOCATION_DONE = 4           /* End or ErrorMessage queued: nothing more to say */
 } tether_invocation_state;
 
@@ -543,7 +546,10 @@ typedef struct tether_invocation_event {
   tether_invocation_state state; /* the state after this event */
 } tether_invocation_event;
 
-/* Strings are not NUL-terminated: use the lengths. */
+/* Strings are not NUL-terminated: use the lengths. Every string of the input (debug_id,
+ * key, header keys and values) is valid UTF-8: a Start or InputCommand with another
+ * string fails the invocation (TETHER_BAD_MESSAGE, ErrorMessage 571 naming the field)
+ * before RUN. */
 typedef struct tether_invocation_header {
   const char *key;
   size_t key_length;
@@ -595,7 +601,8 @@ TETHER_API tether_status tether_invocation_content_type_version(const char *cont
                                                                 uint32_t *version);
 
 /* Transport side: the same contracts as tether_session_feed, _finish_input,
- * _pending_output and _consume_output. */
+ * _pending_output and _consume_output, but for one: once the state is DONE, feed
+ * takes every byte (TETHER_OK, *consumed = length) and drops it, as nothing reads it. */
 TETHER_API tether_status tether_invocation_feed(tether_invocation *invocation, const uint8_t *data,
                                                 size_t length, size_t *consumed);
 TETHER_API tether_status tether_invocation_finish_input(tether_invocation *invocation);
@@ -613,20 +620,24 @@ TETHER_API tether_status tether_invocation_poll(tether_invocation *invocation,
  * the invocation and stay valid and unchanged, across every other call, until a
  * result is accepted or the invocation is freed: a handler on another thread may
  * read them while the loop thread goes on feeding and polling. TETHER_INVALID_STATE
- * before RUN. */
+ * before RUN, and for an invocation that went DONE without RUN. */
 TETHER_API tether_status tether_invocation_input_get(const tether_invocation *invocation,
                                                      tether_invocation_input *input);
 /* The handler's result; value/message are copied. Each returns TETHER_INVALID_STATE
  * unless the state is RUNNING, and TETHER_WOULD_BLOCK (nothing queued) while the
- * outbound budget is full: call again after a WRITABLE event.
+ * outbound budget is full: call again after a WRITABLE event. The messages the
+ * invocation writes itself (End, its ErrorMessages, the 413 Failure) never wait.
  * complete(): OutputCommand{value} + End. If that message would exceed the output
  * limit, a terminal Failure 413 naming the size and the limit is queued instead and
- * TETHER_MESSAGE_TOO_LARGE returned (the invocation completes; it is not retried). */
+ * TETHER_MESSAGE_TOO_LARGE returned (the invocation completes; it is not retried).
+ * That Failure is never held back by the budget, and its message is cut short to fit
+ * the limit it names (a limit under 8 bytes holds no Failure at all). */
 TETHER_API tether_status tether_invocation_complete(tether_invocation *invocation,
                                                     const uint8_t *value, size_t length);
 /* OutputCommand{failure{code, message}} + End: the invocation completes, failed.
  * For both fail_* calls the message must be UTF-8 (else TETHER_INVALID_ARGUMENT) and
- * fit under the output limit (else TETHER_MESSAGE_TOO_LARGE); nothing is queued then. */
+ * fit under the output limit (else TETHER_MESSAGE_TOO_LARGE); nothing is queued then.
+ * For fail_retryable that limit is also one control frame (max_frame_payload on V8). */
 TETHER_API tether_status tether_invocation_fail_terminal(tether_invocation *invocation,
                                                          uint32_t code, const char *message,
                                                          size_t length);
@@ -636,7 +647,8 @@ TETHER_API tether_status tether_invocation_fail_retryable(tether_invocation *inv
                                                           size_t length);
 /* TETHER_INVOCATION_DONE for NULL. */
 TETHER_API tether_invocation_state tether_invocation_state_get(const tether_invocation *invocation);
-/* The underlying session's counters (pings_answered, bytes, peaks); struct_size set by caller. */
+/* The underlying session's counters (pings_answered, bytes, peaks); struct_size set by
+ * the caller; as tether_session_stats_get, a larger (newer) struct gets the known fields. */
 TETHER_API tether_status tether_invocation_session_stats(const tether_invocation *invocation,
                                                          tether_session_stats *stats);
 TETHER_API const char *tether_invocation_last_error(const tether_invocation *invocation);
@@ -739,7 +751,12 @@ typedef struct tether_reply tether_reply;
 
 /* Runs on a dispatch thread and may block it. input and the memory it points to are
  * valid until the handler returns. Set the result with one tether_reply_* call (the
- * last one wins); a handler that sets none gets a retryable ErrorMessage 500. */
+ * last accepted one wins); a handler that sets none gets a retryable ErrorMessage 500.
+ * The stream always ends: if the result cannot be sent after all (no memory), the
+ * endpoint ends it with an ErrorMessage 500 saying so, cut to fit the limits.
+ * Cancellation: a stream reset by the peer (RST_STREAM, or its connection closed)
+ * before its handler starts never starts it; a running handler can see the reset with
+ * tether_reply_cancelled() and stop early; its result is dropped. */
 typedef void (*tether_handler_fn)(const tether_invocation_input *input, tether_reply *reply,
                                   void *user_data);
 
@@ -747,12 +764,21 @@ typedef void (*tether_handler_fn)(const tether_invocation_input *input, tether_r
  * max_output_size becomes a terminal Failure 413 naming the size and the limit. */
 TETHER_API tether_status tether_reply_value(tether_reply *reply, const uint8_t *value,
                                             size_t length);
-/* OutputCommand{failure{code, message}} + End: the invocation completes, failed. */
+/* OutputCommand{failure{code, message}} + End: the invocation completes, failed.
+ * Both text replies are checked here, as tether_invocation_fail_* would: a message
+ * that is not UTF-8 is TETHER_INVALID_ARGUMENT, one over the output limit (for
+ * tether_reply_error also one control frame) TETHER_MESSAGE_TOO_LARGE; the reply is
+ * then left as it was and tether_reply_last_error() says why. */
 TETHER_API tether_status tether_reply_failure(tether_reply *reply, uint32_t code,
                                               const char *message, size_t length);
 /* ErrorMessage{code, message}: the runtime retries the attempt. */
 TETHER_API tether_status tether_reply_error(tether_reply *reply, uint32_t code, const char *message,
                                             size_t length);
+/* 1 once the stream was reset (its result will be dropped), else 0 (also for NULL).
+ * Safe to call from the handler at any time while it runs. */
+TETHER_API int tether_reply_cancelled(const tether_reply *reply);
+/* Why the last refused tether_reply_* call was refused ("" if none). */
+TETHER_API const char *tether_reply_last_error(const tether_reply *reply);
 
 typedef struct tether_endpoint_options {
   size_t struct_size;
@@ -782,6 +808,9 @@ typedef struct tether_endpoint_stats {
   uint64_t peak_session_outbound;
   uint64_t peak_held_inbound;
   uint64_t peak_connection_unsent;
+  /* accept() failures for want of descriptors or memory; after one the listener
+   * pauses until a connection closes or a second passes (no busy loop). */
+  uint64_t accept_failures;
 } tether_endpoint_stats;
 
 TETHER_API void tether_endpoint_options_init(tether_endpoint_options *options);
@@ -804,7 +833,8 @@ TETHER_API tether_status tether_endpoint_port(const tether_endpoint *endpoint, u
 /* Stops accepting, waits for running handlers, closes every connection. Idempotent.
  * Not from a handler. */
 TETHER_API tether_status tether_endpoint_stop(tether_endpoint *endpoint);
-/* Safe from any thread while the endpoint runs; stats->struct_size set by caller. */
+/* Safe from any thread while the endpoint runs; stats->struct_size set by caller (an
+ * older, shorter struct gets its fields; a newer, larger one the known fields). */
 TETHER_API tether_status tether_endpoint_stats_get(const tether_endpoint *endpoint,
                                                    tether_endpoint_stats *stats);
 TETHER_API const char *tether_endpoint_last_error(const tether_endpoint *endpoint);

@@ -117,7 +117,8 @@ tether_status tether_invocation_poll(tether_invocation *invocation,
 tether_status tether_invocation_input_get(const tether_invocation *invocation,
                                           tether_invocation_input *input) {
   if (invocation == nullptr || input == nullptr) return TETHER_INVALID_ARGUMENT;
-  if (invocation->core->state() < TETHER_INVOCATION_RUNNING) return TETHER_INVALID_STATE;
+  // DONE without RUN (a malformed or refused stream) has no input either.
+  if (!invocation->core->ran()) return TETHER_INVALID_STATE;
   *input = invocation->core->input();
   return TETHER_OK;
 }
@@ -147,15 +148,9 @@ tether_invocation_state tether_invocation_state_get(const tether_invocation *inv
 tether_status tether_invocation_session_stats(const tether_invocation *invocation,
                                               tether_session_stats *stats) {
   if (invocation == nullptr || stats == nullptr) return TETHER_INVALID_ARGUMENT;
-  tether_session_stats full{};
-  full.struct_size = sizeof full;
-  if (stats->struct_size < sizeof(size_t) || stats->struct_size > sizeof full) {
-    return TETHER_INVALID_ARGUMENT;
-  }
-  size_t size = stats->struct_size;
-  invocation->core->session_stats(&full);
-  std::memcpy(stats, &full, size);
-  stats->struct_size = size;
+  // As tether_session_stats_get: an older struct gets its fields, a newer one ours.
+  if (stats->struct_size < sizeof(size_t)) return TETHER_INVALID_ARGUMENT;
+  invocation->core->session_stats(stats);
   return TETHER_OK;
 }
 

@@ -1,5 +1,6 @@
 // The tether_endpoint handle: a thin shim over tether::h2::Server, and the C handler
 // trampoline that hands a tether_reply (a tether::h2::Reply) to C callbacks.
+#include <algorithm>
 #include <cstring>
 #include <list>
 #include <memory>
@@ -41,33 +42,39 @@ extern "C" {
 tether_status tether_reply_value(tether_reply *reply, const uint8_t *value, size_t length) {
   if (reply == nullptr || (value == nullptr && length != 0)) return TETHER_INVALID_ARGUMENT;
   try {
-    reply_of(reply)->value(value, length);
+    return reply_of(reply)->value(value, length);
   } catch (const std::bad_alloc &) {
     return TETHER_NO_MEMORY;
   }
-  return TETHER_OK;
 }
 
 tether_status tether_reply_failure(tether_reply *reply, uint32_t code, const char *message,
                                    size_t length) {
   if (reply == nullptr || (message == nullptr && length != 0)) return TETHER_INVALID_ARGUMENT;
   try {
-    reply_of(reply)->failure(code, std::string_view(message ? message : "", length));
+    return reply_of(reply)->failure(code, std::string_view(message ? message : "", length));
   } catch (const std::bad_alloc &) {
     return TETHER_NO_MEMORY;
   }
-  return TETHER_OK;
 }
 
 tether_status tether_reply_error(tether_reply *reply, uint32_t code, const char *message,
                                  size_t length) {
   if (reply == nullptr || (message == nullptr && length != 0)) return TETHER_INVALID_ARGUMENT;
   try {
-    reply_of(reply)->error(code, std::string_view(message ? message : "", length));
+    return reply_of(reply)->error(code, std::string_view(message ? message : "", length));
   } catch (const std::bad_alloc &) {
     return TETHER_NO_MEMORY;
   }
-  return TETHER_OK;
+}
+
+int tether_reply_cancelled(const tether_reply *reply) {
+  return reply != nullptr && reinterpret_cast<const tether::h2::Reply *>(reply)->cancelled();
+}
+
+const char *tether_reply_last_error(const tether_reply *reply) {
+  if (reply == nullptr) return "reply is NULL";
+  return reinterpret_cast<const tether::h2::Reply *>(reply)->last_error();
 }
 
 void tether_endpoint_options_init(tether_endpoint_options *options) {
@@ -175,8 +182,7 @@ tether_status tether_endpoint_stop(tether_endpoint *endpoint) {
 
 tether_status tether_endpoint_stats_get(const tether_endpoint *endpoint,
                                         tether_endpoint_stats *stats) {
-  if (endpoint == nullptr || stats == nullptr || stats->struct_size < sizeof(size_t) ||
-      stats->struct_size > sizeof(tether_endpoint_stats)) {
+  if (endpoint == nullptr || stats == nullptr || stats->struct_size < sizeof(size_t)) {
     return TETHER_INVALID_ARGUMENT;
   }
   tether::h2::ServerStats s;
@@ -189,9 +195,11 @@ tether_status tether_endpoint_stats_get(const tether_endpoint *endpoint,
                              s.open_invocations,
                              s.peak_session_outbound,
                              s.peak_held_inbound,
-                             s.peak_connection_unsent};
-  size_t given = stats->struct_size;  // an older caller's struct is shorter
-  std::memcpy(stats, &full, given);
+                             s.peak_connection_unsent,
+                             s.accept_failures};
+  // An older caller's struct is shorter; a newer one's tail is left alone.
+  size_t given = stats->struct_size;
+  std::memcpy(stats, &full, std::min(given, sizeof full));
   stats->struct_size = given;
   return TETHER_OK;
 }

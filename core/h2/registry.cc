@@ -1,5 +1,7 @@
 #include "h2/registry.h"
 
+#include "invocation/messages.h"
+
 namespace tether::h2 {
 namespace {
 
@@ -14,6 +16,34 @@ bool valid_name(std::string_view name) {
 }
 
 }  // namespace
+
+Status Reply::value(const uint8_t *data, size_t length) {
+  set(Kind::kValue, 0, data, length);
+  return TETHER_OK;
+}
+
+Status Reply::failure(uint32_t code, std::string_view message) {
+  return text(Kind::kFailure, code, message, output_limit_, "tether_reply_failure");
+}
+
+Status Reply::error(uint32_t code, std::string_view message) {
+  return text(Kind::kError, code, message, error_limit_, "tether_reply_error");
+}
+
+Status Reply::text(Kind kind, uint32_t code, std::string_view message, uint64_t limit,
+                   const char *call) {
+  if (!valid_utf8(message.data(), message.size())) {
+    return error_.set(TETHER_INVALID_ARGUMENT, "%s: message is not valid UTF-8", call);
+  }
+  size_t size = output_failure_size(code, message.size());
+  if (size > limit) {
+    return error_.set(TETHER_MESSAGE_TOO_LARGE,
+                      "%s: a message of %zu bytes exceeds the limit of %llu bytes", call, size,
+                      static_cast<unsigned long long>(limit));
+  }
+  set(kind, code, message.data(), message.size());
+  return TETHER_OK;
+}
 
 Status Registry::add(std::string_view service, std::string_view handler, HandlerFn fn,
                      void *user_data, std::string *error) {

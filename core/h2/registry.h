@@ -2,6 +2,7 @@
 // and the Reply a handler fills in.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -12,21 +13,30 @@
 
 namespace tether::h2 {
 
-// A handler's answer; the last call wins. Filled on a dispatch thread, applied to the
-// invocation by the server after the handler returns.
+// A handler's answer; the last accepted call wins. Filled on a dispatch thread, applied
+// to the invocation by the server after the handler returns. failure() and error()
+// refuse, at the call, text the invocation would refuse (not UTF-8, over the limits).
 class Reply {
  public:
   enum class Kind { kNone, kValue, kFailure, kError };
 
-  void value(const uint8_t *data, size_t length) { set(Kind::kValue, 0, data, length); }
+  // An oversize value is no refusal: it becomes the 413 Failure.
+  Status value(const uint8_t *data, size_t length);
   // Terminal failure: the invocation completes, failed.
-  void failure(uint32_t code, std::string_view message) {
-    set(Kind::kFailure, code, message.data(), message.size());
-  }
+  Status failure(uint32_t code, std::string_view message);
   // Retryable error (ErrorMessage): the runtime retries the attempt.
-  void error(uint32_t code, std::string_view message) {
-    set(Kind::kError, code, message.data(), message.size());
+  Status error(uint32_t code, std::string_view message);
+
+  // Set by the server before the handler runs: the invocation's output limit and the
+  // largest ErrorMessage payload it can send.
+  void limits(uint64_t output, uint64_t error) {
+    output_limit_ = output;
+    error_limit_ = error;
   }
+  // Set by the I/O thread when the stream is reset; a running handler may poll it.
+  void cancel() { cancelled_.store(true, std::memory_order_release); }
+  bool cancelled() const { return cancelled_.load(std::memory_order_acquire); }
+  const char *last_error() const { return error_.message(); }
 
   // Frees the bytes once the invocation has taken its copy (assigning an empty
   // reply would keep the capacity: a 30 MiB reply per idle stream).
@@ -40,6 +50,7 @@ class Reply {
   const std::string &bytes() const { return bytes_; }
 
  private:
+  Status text(Kind kind, uint32_t code, std::string_view message, uint64_t limit, const char *call);
   void set(Kind kind, uint32_t code, const void *data, size_t length) {
     kind_ = kind;
     code_ = code;
@@ -48,6 +59,10 @@ class Reply {
   Kind kind_ = Kind::kNone;
   uint32_t code_ = 0;
   std::string bytes_;
+  uint64_t output_limit_ = UINT64_MAX;
+  uint64_t error_limit_ = UINT64_MAX;
+  std::atomic<bool> cancelled_{false};
+  ErrorSlot error_;
 };
 
 // Runs on a dispatch thread and may block it (that is what Pongs measure). input and

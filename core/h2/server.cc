@@ -117,8 +117,16 @@ int on_stream_close(nghttp2_session *h2, int32_t id, uint32_t, void *user_data) 
   Connection &c = connection_of(user_data);
   auto it = c.streams.find(id);
   if (it == c.streams.end()) return 0;
-  it->second->closed = true;
-  if (it->second->invocation) c.server->open_invocations.fetch_sub(1, std::memory_order_relaxed);
+  Stream &s = *it->second;
+  // Bytes held back for the session are dropped with the stream: give their window
+  // back to the connection, or every reset with unread input shrinks it for good.
+  if (!s.held_in.empty()) {
+    nghttp2_session_consume_connection(h2, s.held_in.size());
+    std::string().swap(s.held_in);
+  }
+  s.closed = true;
+  c.server->cancel(s);
+  if (s.invocation) c.server->open_invocations.fetch_sub(1, std::memory_order_relaxed);
   nghttp2_session_set_stream_user_data(h2, id, nullptr);
   c.streams.erase(it);
   return 0;
@@ -179,6 +187,23 @@ ssize_t read_invocation(nghttp2_session *, int32_t, uint8_t *buf, size_t length,
   return n == 0 ? ssize_t{NGHTTP2_ERR_DEFERRED} : static_cast<ssize_t>(n);
 }
 
+// The allocator wrapper (see Impl::allocator_mu): one call at a time.
+void *locked_malloc(size_t size, void *user_data) {
+  auto *server = static_cast<Server::Impl *>(user_data);
+  std::lock_guard<std::mutex> lock(server->allocator_mu);
+  return server->user_allocator.malloc_fn(size, server->user_allocator.user_data);
+}
+void *locked_realloc(void *ptr, size_t size, void *user_data) {
+  auto *server = static_cast<Server::Impl *>(user_data);
+  std::lock_guard<std::mutex> lock(server->allocator_mu);
+  return server->user_allocator.realloc_fn(ptr, size, server->user_allocator.user_data);
+}
+void locked_free(void *ptr, void *user_data) {
+  auto *server = static_cast<Server::Impl *>(user_data);
+  std::lock_guard<std::mutex> lock(server->allocator_mu);
+  server->user_allocator.free_fn(ptr, server->user_allocator.user_data);
+}
+
 }  // namespace
 
 Server::Impl::~Impl() {
@@ -213,6 +238,10 @@ bool Server::Impl::init(std::string *error) {
       options.connection_window > (1u << 31) - 1) {
     *error = "windows must be 65535..2^31-1, the connection's at least the stream's";
     return false;
+  }
+  if (options.session.allocator.malloc_fn != nullptr) {
+    user_allocator = options.session.allocator;
+    options.session.allocator = tether_allocator{locked_malloc, locked_realloc, locked_free, this};
   }
   // Validate the session options once, so a bad option fails here, not per request.
   Status status = TETHER_OK;
@@ -250,10 +279,28 @@ bool Server::Impl::init(std::string *error) {
   return true;
 }
 
+void Server::Impl::arm_listener(bool on) {
+  if (listening == on) return;
+  listening = on;
+  epoll_event ev{};
+  ev.events = on ? uint32_t{EPOLLIN} : 0u;
+  ev.data.u64 = kListenTag;
+  epoll_ctl(epoll_fd, EPOLL_CTL_MOD, listen_fd, &ev);
+}
+
 void Server::Impl::accept_all() {
   for (;;) {
     int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;  // EAGAIN, or a transient error: epoll reports the next one
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // The connection stays in the backlog and the level-triggered listener would
+        // fire again at once: pause it until a connection closes (or a second passes).
+        accept_failures.fetch_add(1, std::memory_order_relaxed);
+        arm_listener(false);
+      }
+      return;  // EAGAIN
+    }
     set_nodelay(fd);
     auto c = std::make_unique<Connection>();
     c->tag = next_tag++;
@@ -281,6 +328,7 @@ void Server::Impl::accept_all() {
 void Server::Impl::close_connection(Connection &c) {
   for (auto &[id, s] : c.streams) {
     s->closed = true;
+    cancel(*s);
     if (s->invocation) open_invocations.fetch_sub(1, std::memory_order_relaxed);
   }
   c.streams.clear();
@@ -288,6 +336,7 @@ void Server::Impl::close_connection(Connection &c) {
   epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
   close(c.fd);
   connections.erase(c.tag);
+  arm_listener(true);  // a descriptor is free again
 }
 
 bool Server::Impl::on_readable(Connection &c) {
@@ -446,7 +495,8 @@ void Server::Impl::drain_wake_list() {
 void Server::Impl::io_loop() {
   epoll_event events[64];
   while (!stopping.load()) {
-    int n = epoll_wait(epoll_fd, events, 64, -1);
+    int n = epoll_wait(epoll_fd, events, 64, listening ? -1 : 1000);
+    if (n == 0) arm_listener(true);  // paused a second: descriptors may be free elsewhere
     for (int i = 0; i < n; ++i) {
       uint64_t tag = events[i].data.u64;
       if (tag == kListenTag) {
@@ -514,6 +564,7 @@ std::string stats_json(const ServerStats &s) {
   field("streams", s.streams);
   field("invocations", s.invocations);
   field("refused", s.refused);
+  field("accept_failures", s.accept_failures);
   field("open_invocations", s.open_invocations);
   field("peak_session_outbound", s.peak_session_outbound);
   field("peak_held_inbound", s.peak_held_inbound);
@@ -530,6 +581,7 @@ ServerStats Server::Impl::stats() const {
   s.streams = i.streams_total.load();
   s.invocations = i.invocations_total.load();
   s.refused = i.refused_total.load();
+  s.accept_failures = i.accept_failures.load();
   s.open_invocations = i.open_invocations.load();
   s.peak_session_outbound = i.peak_outbound.load();
   s.peak_held_inbound = i.peak_held.load();

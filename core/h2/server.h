@@ -37,6 +37,9 @@ struct ServerStats {
   uint64_t streams = 0;      // requests, ever
   uint64_t invocations = 0;  // routed onto a session, ever
   uint64_t refused = 0;      // answered 4xx/5xx from the headers
+  // accept() failures for want of resources (descriptors, memory); the listener
+  // pauses after one until a connection closes or a second passes.
+  uint64_t accept_failures = 0;
   uint64_t open_invocations = 0;
   // High-water marks: queued output of one session, bytes held back from one session
   // (not yet accepted, so not yet released to the peer's window), and bytes of one

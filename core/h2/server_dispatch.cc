@@ -3,6 +3,8 @@
 // at a time (its schedule state), and its lock is never held while a handler runs.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "frame/encoder.h"
@@ -13,10 +15,11 @@ namespace tether::h2 {
 
 void Server::Impl::schedule(Stream &s) {
   std::lock_guard<std::mutex> lock(dispatch_mu);
+  if (s.reply.cancelled()) return;
   switch (s.schedule) {
     case Stream::kIdle:
       s.schedule = Stream::kQueued;
-      dispatch_queue.push_back(s.shared_from_this());
+      s.queued_at = dispatch_queue.insert(dispatch_queue.end(), s.shared_from_this());
       dispatch_cv.notify_one();
       break;
     case Stream::kRunning:
@@ -24,6 +27,17 @@ void Server::Impl::schedule(Stream &s) {
       break;
     default:
       break;
+  }
+}
+
+// A reset stream never starts its handler: it leaves the queue now (a flood of resets
+// costs no dispatch and no memory), and a running handler sees tether_reply_cancelled.
+void Server::Impl::cancel(Stream &s) {
+  std::lock_guard<std::mutex> lock(dispatch_mu);
+  s.reply.cancel();
+  if (s.schedule == Stream::kQueued) {
+    dispatch_queue.erase(s.queued_at);
+    s.schedule = Stream::kIdle;
   }
 }
 
@@ -54,7 +68,7 @@ Status Server::Impl::apply_reply(Stream &s) {
       break;
   }
   static constexpr char kNoResult[] = "the handler returned without a result";
-  return s.invocation->fail_retryable(500, kNoResult, sizeof kNoResult - 1);
+  return s.invocation->abort(500, kNoResult, sizeof kNoResult - 1);
 }
 
 // A request that ended cleanly before Start or InputCommand leaves the invocation
@@ -88,9 +102,18 @@ void Server::Impl::dispatch(Stream &s) {
     Status status;
     {
       std::lock_guard<std::mutex> lock(s.mu);
+      if (s.reply.cancelled()) return;  // reset: nobody reads the output
       if (s.reply_held) {
         // MESSAGE_TOO_LARGE still completes the invocation (a 413 Failure is queued).
         if (apply_reply(s) != TETHER_WOULD_BLOCK) {
+          // The reply calls refused what the invocation would refuse, so this is a lack
+          // of memory or a bug: the stream still ends, with an ErrorMessage saying so.
+          if (s.invocation->state() == TETHER_INVOCATION_RUNNING) {
+            char why[200];
+            int n = snprintf(why, sizeof why, "the handler's result could not be sent: %s",
+                             s.invocation->error().message());
+            s.invocation->abort(500, why, std::min(size_t(n), sizeof why - 1));
+          }
           s.reply_held = false;
           s.reply.release();
         }
@@ -105,8 +128,10 @@ void Server::Impl::dispatch(Stream &s) {
     if (status == TETHER_EMPTY || status == TETHER_CLOSED || status == TETHER_WOULD_BLOCK) break;
     if (status != TETHER_OK) continue;  // an ErrorMessage naming it is queued; DONE follows
     if (event.kind == TETHER_INVOCATION_EVENT_RUN) {
+      if (s.reply.cancelled()) return;
       // input() stays valid and unchanged until a result is accepted.
       const Handler &handler = *s.route.handler;
+      s.reply.limits(s.invocation->output_limit(), s.invocation->error_limit());
       handler.fn(s.invocation->input(), s.reply, handler.user_data);
       s.reply_held = true;
     }
@@ -125,9 +150,10 @@ void Server::Impl::dispatch_loop() {
     lock.unlock();
     dispatch(*s);
     lock.lock();
-    if (s->schedule == Stream::kRunningDirty) {
+    if (s->schedule == Stream::kRunningDirty && !s->reply.cancelled()) {
       s->schedule = Stream::kQueued;
-      dispatch_queue.push_back(std::move(s));
+      Stream &again = *s;
+      again.queued_at = dispatch_queue.insert(dispatch_queue.end(), std::move(s));
     } else {
       s->schedule = Stream::kIdle;
     }

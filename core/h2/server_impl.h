@@ -7,7 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -62,7 +62,8 @@ struct Stream : std::enable_shared_from_this<Stream> {
   bool reply_held = false;
   std::atomic<bool> wants_writable{false};
 
-  Schedule schedule = kIdle;  // under Impl::dispatch_mu
+  Schedule schedule = kIdle;                               // under Impl::dispatch_mu
+  std::list<std::shared_ptr<Stream>>::iterator queued_at;  // while kQueued, under dispatch_mu
 
   ~Stream() { Invocation::destroy(invocation); }
 };
@@ -79,6 +80,12 @@ struct Connection {
 };
 
 struct Server::Impl {
+  // The sessions' allocator hook as given; the sessions get a wrapper that serializes
+  // its calls (the I/O thread and every dispatch thread allocate). First: it must
+  // outlive every stream.
+  std::mutex allocator_mu;
+  tether_allocator user_allocator{};
+
   ServerOptions options;
   Registry registry;
   int listen_fd = -1;
@@ -87,6 +94,7 @@ struct Server::Impl {
   uint16_t port = 0;
   std::atomic<bool> stopping{false};
   bool stopped = false;
+  bool listening = true;  // io: the listener is armed (off while accept runs out of fds)
 
   std::thread io_thread;
   std::vector<std::thread> dispatchers;
@@ -99,13 +107,14 @@ struct Server::Impl {
 
   std::mutex dispatch_mu;
   std::condition_variable dispatch_cv;
-  std::deque<std::shared_ptr<Stream>> dispatch_queue;
+  std::list<std::shared_ptr<Stream>> dispatch_queue;  // a reset stream leaves it at once
 
   std::mutex wake_mu;
   std::vector<std::shared_ptr<Stream>> wake_list;  // streams the I/O thread should revisit
 
   std::atomic<uint64_t> connections_total{0}, streams_total{0}, invocations_total{0},
-      refused_total{0}, open_invocations{0}, peak_outbound{0}, peak_held{0}, peak_unsent{0};
+      refused_total{0}, accept_failures{0}, open_invocations{0}, peak_outbound{0}, peak_held{0},
+      peak_unsent{0};
 
   ~Impl();
   bool init(std::string *error);
@@ -114,6 +123,7 @@ struct Server::Impl {
 
   // io thread
   void accept_all();
+  void arm_listener(bool on);
   void close_connection(Connection &c);
   bool on_readable(Connection &c);
   bool flush(Connection &c);
@@ -124,6 +134,8 @@ struct Server::Impl {
   void feed(Stream &s, const uint8_t *data, size_t length);
   size_t feed_some(Stream &s, const uint8_t *data, size_t length);
   void retry_input(Stream &s);
+
+  void cancel(Stream &s);  // the stream was reset or its connection closed
 
   // any thread
   void schedule(Stream &s);

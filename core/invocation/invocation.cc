@@ -62,6 +62,12 @@ Invocation::Invocation(const Allocator &allocator, Session *session, uint64_t ou
 Invocation::~Invocation() { Session::destroy(session_); }
 
 Status Invocation::feed(const uint8_t *data, size_t length, size_t *consumed) {
+  if (state_ == TETHER_INVOCATION_DONE && data != nullptr) {
+    // The last message is queued: nothing reads later input, so it is taken and
+    // dropped (kept, it would fill the inbound budget and stall the transport).
+    *consumed = length;
+    return TETHER_OK;
+  }
   return session_->feed(data, length, consumed);
 }
 Status Invocation::finish_input() { return session_->finish_input(); }
@@ -149,6 +155,7 @@ Status Invocation::on_message(const tether_event &message, tether_invocation_eve
         return refuse(unreadable_code(status), status, "%s", error_.message());
       }
       state_ = TETHER_INVOCATION_RUNNING;
+      ran_ = true;
       *event = tether_invocation_event{TETHER_INVOCATION_EVENT_RUN, state_};
       return TETHER_OK;
     }
@@ -177,18 +184,40 @@ Status Invocation::refuse(uint32_t code, Status status, const char *format, ...)
   va_start(args, format);
   vsnprintf(text, sizeof text, format, args);
   va_end(args);
-  state_ = TETHER_INVOCATION_DONE;
-  result_.clear();
-  Status encoded = encode_error(result_, code, text, std::strlen(text));
-  // The budget never blocks this: nothing but Pongs was queued before it.
-  if (encoded == TETHER_OK)
-    encoded = session_->send(TETHER_MSG_ERROR, result_.data(), result_.size());
-  result_.shrink();
+  Status encoded = queue_final(TETHER_MSG_ERROR, code, text, std::strlen(text));
   if (encoded != TETHER_OK && encoded != TETHER_CLOSED) {
     return error_.set(encoded, "%s (and the ErrorMessage could not be queued: %s)", text,
                       status_info(encoded)->name);
   }
   return error_.set(status, "%s", text);
+}
+
+// The longest prefix of text, cut at a UTF-8 boundary, whose Failure (the larger of
+// Failure and ErrorMessage with the same fields) fits limit; 0 when none does.
+size_t Invocation::fitting(uint32_t code, const char *text, size_t length, uint64_t limit) {
+  while (length > 0 && output_failure_size(code, length) > limit) --length;
+  while (length > 0 && (static_cast<uint8_t>(text[length]) & 0xC0) == 0x80) --length;
+  return length;
+}
+
+Status Invocation::queue_final(uint16_t type, uint32_t code, const char *text, size_t length) {
+  bool error = type == TETHER_MSG_ERROR;
+  uint64_t limit = error ? error_limit() : output_limit_;
+  length = fitting(code, text, length, limit);
+  result_.clear();
+  Status status = error ? encode_error(result_, code, text, length)
+                        : encode_output_failure(result_, code, text, length);
+  if (status == TETHER_OK) status = session_->send_final(type, result_.data(), result_.size());
+  result_.shrink();
+  state_ = error || status != TETHER_OK ? TETHER_INVOCATION_DONE : TETHER_INVOCATION_ENDING;
+  return status;
+}
+
+Status Invocation::abort(uint32_t code, const char *text, size_t length) {
+  if (state_ == TETHER_INVOCATION_DONE) return TETHER_CLOSED;
+  Status status = queue_final(TETHER_MSG_ERROR, code, text, length);
+  if (status != TETHER_OK) return error_.set(status, "the ErrorMessage could not be queued");
+  return TETHER_OK;
 }
 
 Status Invocation::usage(Status status, const char *format, ...) {
@@ -238,10 +267,14 @@ Status Invocation::complete(const uint8_t *value, size_t length) {
     int n = snprintf(text, sizeof text,
                      "output message of %zu bytes exceeds the message size limit of %llu bytes",
                      size, static_cast<unsigned long long>(output_limit_));
-    result_.clear();
-    status = encode_output_failure(result_, kPayloadTooLarge, text, static_cast<size_t>(n));
-    if (status == TETHER_OK) status = queue_result(TETHER_MSG_OUTPUT_COMMAND);
-    return status == TETHER_OK ? usage(TETHER_MESSAGE_TOO_LARGE, "%s", text) : status;
+    // Cut to fit the limit it names (a Failure over it would be refused in turn), and
+    // never held back by the budget: the invocation always completes with it.
+    status = queue_final(TETHER_MSG_OUTPUT_COMMAND, kPayloadTooLarge, text, static_cast<size_t>(n));
+    if (status != TETHER_OK) {
+      return error_.set(status, "the 413 Failure could not be queued: %s",
+                        session_->error().message());
+    }
+    return usage(TETHER_MESSAGE_TOO_LARGE, "%s", text);
   }
   result_.clear();
   status = encode_output_value(result_, value, length);
@@ -251,18 +284,18 @@ Status Invocation::complete(const uint8_t *value, size_t length) {
   return queue_result(TETHER_MSG_OUTPUT_COMMAND);
 }
 
-Status Invocation::check_message(const char *call, const char *message, size_t length,
-                                 size_t size) {
+Status Invocation::check_message(const char *call, const char *message, size_t length, size_t size,
+                                 uint64_t limit) {
   if (message == nullptr && length != 0) {
     return usage(TETHER_INVALID_ARGUMENT, "%s: message is NULL with length %zu", call, length);
   }
   if (!valid_utf8(message, length)) {
     return usage(TETHER_INVALID_ARGUMENT, "%s: message is not valid UTF-8", call);
   }
-  if (size > output_limit_) {
+  if (size > limit) {
     return usage(TETHER_MESSAGE_TOO_LARGE,
                  "%s: a message of %zu bytes exceeds the message size limit of %llu bytes", call,
-                 size, static_cast<unsigned long long>(output_limit_));
+                 size, static_cast<unsigned long long>(limit));
   }
   return TETHER_OK;
 }
@@ -271,7 +304,8 @@ Status Invocation::fail_terminal(uint32_t code, const char *message, size_t leng
   last_ = &error_;
   Status status = check_result("fail_terminal");
   if (status == TETHER_OK) {
-    status = check_message("fail_terminal", message, length, output_failure_size(code, length));
+    status = check_message("fail_terminal", message, length, output_failure_size(code, length),
+                           output_limit_);
   }
   if (status != TETHER_OK) return status;
   result_.clear();
@@ -284,7 +318,8 @@ Status Invocation::fail_retryable(uint32_t code, const char *message, size_t len
   last_ = &error_;
   Status status = check_result("fail_retryable");
   if (status == TETHER_OK) {
-    status = check_message("fail_retryable", message, length, output_failure_size(code, length));
+    status = check_message("fail_retryable", message, length, output_failure_size(code, length),
+                           error_limit());
   }
   if (status != TETHER_OK) return status;
   result_.clear();
@@ -295,8 +330,7 @@ Status Invocation::fail_retryable(uint32_t code, const char *message, size_t len
 
 Status Invocation::send_end() {
   // Every Ping read so far has been dispatched (next_event is EMPTY): End may go.
-  Status status = session_->send(TETHER_MSG_END, nullptr, 0);
-  if (status == TETHER_WOULD_BLOCK) return TETHER_EMPTY;  // retried once output drains
+  Status status = session_->send_final(TETHER_MSG_END, nullptr, 0);
   state_ = TETHER_INVOCATION_DONE;
   if (status != TETHER_OK) {
     return error_.set(status, "End could not be queued: %s", session_->error().message());

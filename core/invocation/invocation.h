@@ -5,6 +5,7 @@
 // fail_*(). The C API is a thin shim over this class.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -36,6 +37,7 @@ class Invocation {
   //   WRITABLE  output drained: a complete()/fail_*() that returned WOULD_BLOCK may retry.
   //   DONE      the stream's last message (End or Error) is queued; once the pending
   //             output is taken the transport ends the response.
+  // After DONE, feed() takes and drops every byte.
   // TETHER_EMPTY: nothing to do until more input (or, while the handler runs, never
   // anything but Pings). TETHER_WOULD_BLOCK: a Pong does not fit until the transport
   // takes output; call again after. After DONE: TETHER_CLOSED. A malformed or unexpected message
@@ -60,8 +62,20 @@ class Invocation {
   Status fail_terminal(uint32_t code, const char *message, size_t length);
   // ErrorMessage{code, message}: the runtime retries the attempt. No End follows.
   Status fail_retryable(uint32_t code, const char *message, size_t length);
+  // Ends the stream with ErrorMessage{code, text} whatever the state (but DONE:
+  // TETHER_CLOSED), the text cut to fit the limits; never refused by the budget. For
+  // the transport's own errors: a handler without a result, a reply it could not apply.
+  Status abort(uint32_t code, const char *text, size_t length);
 
   tether_invocation_state state() const { return state_; }
+  // RUN was reported: input() holds the handler's input.
+  bool ran() const { return ran_; }
+  // min(max_output_size, the Session's max_message_size)
+  uint64_t output_limit() const { return output_limit_; }
+  // The largest ErrorMessage body: also bounded by one control frame.
+  uint64_t error_limit() const {
+    return std::min<uint64_t>(output_limit_, session_->max_control_payload());
+  }
   void session_stats(tether_session_stats *out) const;
   // The last failure: a misuse or refusal of a call, or else the stream's first fatal error.
   const ErrorSlot &error() const { return *last_; }
@@ -81,15 +95,21 @@ class Invocation {
   // error_, whose first fatal status sticks.
   Status usage(Status status, const char *format, ...) __attribute__((format(printf, 3, 4)));
   Status check_result(const char *call);
-  Status check_message(const char *call, const char *message, size_t length, size_t size);
+  Status check_message(const char *call, const char *message, size_t length, size_t size,
+                       uint64_t limit);
   Status queue_result(uint16_t type);  // sends result_; WOULD_BLOCK keeps it for a retry
-  Status send_end();                   // OK, EMPTY while the budget is full, or an error
+  Status send_end();                   // OK or an error
+  // Queues the stream's last word as tether writes it (an ErrorMessage, or the 413
+  // Failure as OutputCommand), text cut to fit; sets the state after it.
+  Status queue_final(uint16_t type, uint32_t code, const char *text, size_t length);
+  static size_t fitting(uint32_t code, const char *text, size_t length, uint64_t limit);
 
   Allocator allocator_;
   Session *session_;
   uint64_t output_limit_;  // min(max_output_size, the Session's max_message_size)
   tether_invocation_state state_ = TETHER_INVOCATION_WAITING_START;
   bool done_reported_ = false;
+  bool ran_ = false;
   bool blocked_ = false;  // a result returned WOULD_BLOCK: report the next WRITABLE
   ByteBuffer start_;      // owned copies of Start and InputCommand that input_ points into
   ByteBuffer input_message_;

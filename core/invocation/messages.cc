@@ -24,6 +24,18 @@ Status varint32(WireReader &reader, const WireField &field, const char *name, ui
   return TETHER_OK;
 }
 
+// proto3 `string` fields must be UTF-8; tether.h promises it for every text of the input.
+Status expect_text(WireReader &reader, const WireField &field, const char *message,
+                   const char *name, ErrorSlot &error) {
+  Status status = reader.expect(field, kLen, name, error);
+  if (status != TETHER_OK) return status;
+  if (!valid_utf8(reinterpret_cast<const char *>(field.data), field.length)) {
+    return error.set(TETHER_BAD_MESSAGE, "%s.%s is not valid UTF-8 (a proto3 string)", message,
+                     name);
+  }
+  return TETHER_OK;
+}
+
 Status parse_header(const WireField &outer, tether_invocation_header *header, ErrorSlot &error) {
   WireReader reader(outer.data, outer.length, "InputCommandMessage.Header");
   *header = tether_invocation_header{"", 0, "", 0};
@@ -32,7 +44,8 @@ Status parse_header(const WireField &outer, tether_invocation_header *header, Er
   while ((status = reader.next(&field, error)) == TETHER_OK) {
     if (field.number != kHeaderKey && field.number != kHeaderValue) continue;
     bool is_key = field.number == kHeaderKey;
-    status = reader.expect(field, kLen, is_key ? "key" : "value", error);
+    status =
+        expect_text(reader, field, "InputCommandMessage.Header", is_key ? "key" : "value", error);
     if (status != TETHER_OK) return status;
     const char *text = reinterpret_cast<const char *>(field.data);
     if (is_key) {
@@ -92,12 +105,12 @@ Status parse_start(const uint8_t *payload, size_t size, tether_invocation_input 
         input->id_length = field.length;
         break;
       case kStartDebugId:
-        status = reader.expect(field, kLen, "debug_id", error);
+        status = expect_text(reader, field, "StartMessage", "debug_id", error);
         input->debug_id = reinterpret_cast<const char *>(field.data);
         input->debug_id_length = field.length;
         break;
       case kStartKey:
-        status = reader.expect(field, kLen, "key", error);
+        status = expect_text(reader, field, "StartMessage", "key", error);
         input->key = reinterpret_cast<const char *>(field.data);
         input->key_length = field.length;
         break;

@@ -41,6 +41,9 @@ constexpr uint64_t kDefaultHigh = 4u << 20;
 // Budget charged per queued message on top of its payload (its frame header).
 constexpr uint64_t kMessageOverhead = kFrameHeaderSize;
 
+// A watermark near UINT64_MAX must not wrap the Pong ceiling to a small number.
+uint64_t saturating_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+
 }  // namespace
 
 void session_default_options(tether_session_options *options) {
@@ -119,7 +122,7 @@ Session::Session(const Allocator &allocator, const tether_session_options &optio
       outbound_(allocator),
       inbound_budget_(options.inbound_budget, options.inbound_budget),
       outbound_budget_(options.outbound_high_watermark, options.outbound_low_watermark),
-      pong_ceiling_(options.outbound_high_watermark + kPongAllowance) {
+      pong_ceiling_(saturating_add(options.outbound_high_watermark, kPongAllowance)) {
   stats_.struct_size = sizeof stats_;
 }
 
@@ -500,7 +503,8 @@ Status Session::queue_message(uint16_t type, const uint8_t *payload, size_t leng
   stats_.frames_out += frames;
   if (frames > 1) stats_.chunks_out += frames;
   ++stats_.messages_out;
-  pong_ceiling_ = std::max(outbound_budget_.used(), outbound_budget_.high()) + kPongAllowance;
+  pong_ceiling_ =
+      saturating_add(std::max(outbound_budget_.used(), outbound_budget_.high()), kPongAllowance);
   if (type == TETHER_MSG_END || type == TETHER_MSG_ERROR) closed_ = true;
   return TETHER_OK;
 }

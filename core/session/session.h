@@ -38,6 +38,8 @@ class Session {
   void stats(tether_session_stats *out) const;
   const ErrorSlot &error() const;
   const tether_session_options &options() const;
+  // The largest payload of one control message (End, Error) send() accepts.
+  uint32_t max_control_payload() const { return frame_out_limit_; }
 
  private:
   struct Record;  // one queued inbound message (session.cc)

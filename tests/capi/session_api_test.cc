@@ -221,4 +221,26 @@ TEST(SessionApi, MessageTooLargeLeavesTheSessionUsable) {
   tether_session_free(s);
 }
 
+// The Pong ceiling (high watermark + 64 KiB) saturates: a watermark near UINT64_MAX
+// must not wrap it to a few KiB, after which Pings would wait for output for nothing.
+TEST(SessionApi, APongCeilingNearTheTopOfTheRangeDoesNotWrap) {
+  tether_session_options options;
+  tether_session_options_init(&options);
+  options.outbound_high_watermark = UINT64_MAX - 10;
+  options.extensions = TETHER_EXT_PING;
+  tether_session *s = nullptr;
+  ASSERT_EQ(tether_session_new(&options, &s), TETHER_OK);
+  for (int round = 0; round < 2; ++round) {  // before and after a send()
+    for (int i = 0; i < 5000; ++i) {         // 75 KB of Pongs each round, never taken
+      ASSERT_EQ(tether_session_feed(s, kPing.data(), kPing.size(), nullptr), TETHER_OK);
+      tether_event event;
+      ASSERT_EQ(tether_session_next_event(s, &event), TETHER_OK)
+          << "Ping " << i << ": " << tether_session_last_error(s);
+      ASSERT_EQ(event.answered, 1);
+    }
+    ASSERT_EQ(tether_session_send(s, 0x0401, nullptr, 0), TETHER_OK);
+  }
+  tether_session_free(s);
+}
+
 }  // namespace

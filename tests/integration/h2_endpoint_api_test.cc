@@ -107,7 +107,7 @@ TEST(H2EndpointApi, AHandlerWithoutAResultIsARetryableError) {
   tether_endpoint_free(e);
 }
 
-TEST(H2EndpointApi, StatsTakeOlderStructs) {
+TEST(H2EndpointApi, StatsTakeOlderAndNewerStructs) {
   Endpoint endpoint;
   tether_endpoint_stats stats{};
   stats.struct_size = offsetof(tether_endpoint_stats, streams);
@@ -115,8 +115,18 @@ TEST(H2EndpointApi, StatsTakeOlderStructs) {
   ASSERT_EQ(tether_endpoint_stats_get(endpoint.handle(), &stats), TETHER_OK);
   EXPECT_EQ(stats.struct_size, offsetof(tether_endpoint_stats, streams));
   EXPECT_EQ(stats.streams, 77u);  // past the caller's struct: untouched
-  stats.struct_size = sizeof stats + 1;
+  stats.struct_size = sizeof(size_t) - 1;
   EXPECT_EQ(tether_endpoint_stats_get(endpoint.handle(), &stats), TETHER_INVALID_ARGUMENT);
+  // A newer caller's larger struct gets the fields this library knows, the rest alone.
+  struct {
+    tether_endpoint_stats known;
+    uint64_t later_field;
+  } newer{};
+  newer.known.struct_size = sizeof newer;
+  newer.later_field = 77;
+  ASSERT_EQ(tether_endpoint_stats_get(endpoint.handle(), &newer.known), TETHER_OK);
+  EXPECT_EQ(newer.known.struct_size, sizeof newer);
+  EXPECT_EQ(newer.later_field, 77u);
 }
 
 }  // namespace

@@ -5,9 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -79,13 +82,51 @@ struct Response {
   }
 };
 
+// Holds each handler that passes it until open(), so that a test decides when its
+// dispatch thread is free again (20 s at most: a failing test still ends).
+class Gate {
+ public:
+  void pass() {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++entered_;
+    cv_.notify_all();
+    cv_.wait_for(lock, std::chrono::seconds(20), [&] { return open_; });
+  }
+  void open() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+  int entered() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return entered_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int entered_ = 0;
+  bool open_ = false;
+};
+
+// A C handler (user_data: a Gate) that passes the gate, then answers "ok".
+inline void gate_handler(const tether_invocation_input *, tether_reply *reply, void *gate) {
+  static_cast<Gate *>(gate)->pass();
+  tether_reply_value(reply, reinterpret_cast<const uint8_t *>("ok"), 2);
+}
+
 class Endpoint {
  public:
-  explicit Endpoint(tether_endpoint_options *options = nullptr) {
+  // more: registers handlers of the test's own beside Echo's, before the start.
+  explicit Endpoint(tether_endpoint_options *options = nullptr,
+                    const std::function<void(tether_endpoint *)> &more = {}) {
     tether_endpoint_options defaults;
     tether_endpoint_options_init(&defaults);
     EXPECT_EQ(tether_endpoint_new(options ? options : &defaults, &handle_), TETHER_OK);
     EXPECT_EQ(echo_service_register(handle_), TETHER_OK);
+    if (more) more(handle_);
     EXPECT_EQ(tether_endpoint_start(handle_), TETHER_OK) << tether_endpoint_last_error(handle_);
     EXPECT_EQ(tether_endpoint_port(handle_, &port_), TETHER_OK);
   }
@@ -106,10 +147,14 @@ class Endpoint {
 
 class Conn : public tether::h2::ClientListener {
  public:
-  explicit Conn(uint16_t port, const tether::h2::ClientOptions &options = {}) {
+  // must_connect false: a failed connect leaves client null without failing the test.
+  explicit Conn(uint16_t port, const tether::h2::ClientOptions &options = {},
+                bool must_connect = true) {
     std::string error;
     client = tether::h2::Client::connect("127.0.0.1", port, this, &error, options);
-    EXPECT_TRUE(client) << error;
+    if (must_connect) {
+      EXPECT_TRUE(client) << error;
+    }
   }
 
   int32_t get(const std::string &path, const std::string &accept) {

@@ -419,7 +419,8 @@ TEST(InvocationLifecycle, BadResultArgumentsAreRefusedAndTheHandlerMayRetry) {
   stream.expect_done();
 }
 
-TEST(InvocationLifecycle, EndWaitsForTheOutboundBudget) {
+// End is the stream's last word: a full outbound budget never holds it back.
+TEST(InvocationLifecycle, EndIsNeverHeldBackByTheOutboundBudget) {
   tether_session_options session = Stream::default_session();
   session.outbound_high_watermark = 1024;
   session.outbound_low_watermark = 512;
@@ -428,15 +429,11 @@ TEST(InvocationLifecycle, EndWaitsForTheOutboundBudget) {
   std::string value(4096, 'v');
   ASSERT_EQ(stream->complete(reinterpret_cast<const uint8_t *>(value.data()), value.size()),
             TETHER_OK);
-  EXPECT_EQ(stream.poll(), TETHER_EMPTY);  // End does not fit yet
-  EXPECT_EQ(stream->state(), TETHER_INVOCATION_ENDING);
+  stream.expect_done();  // with 4 KiB of output still queued, over the high mark
   std::vector<Message> out = stream.take();
-  ASSERT_EQ(out.size(), 1u);
+  ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(output_of(out[0]).value().content(), value);
-  stream.expect_done();
-  out = stream.take();
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].type, TETHER_MSG_END);
+  EXPECT_EQ(out[1].type, TETHER_MSG_END);
 }
 
 TEST(InvocationLifecycle, AResultRefusedForBackpressureIsRetriedAfterWritable) {
@@ -458,6 +455,122 @@ TEST(InvocationLifecycle, AResultRefusedForBackpressureIsRetriedAfterWritable) {
   std::vector<Message> out = stream.take();
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[1].type, TETHER_MSG_END);
+}
+
+// Input after DONE has nothing to act on: it is taken and dropped, never left to fill
+// the inbound budget (the transport would stop releasing flow-control window).
+TEST(InvocationLifecycle, InputAfterDoneIsTakenAndDropped) {
+  tether_session_options session = Stream::default_session();
+  session.max_frame_payload = 1024;
+  session.max_message_size = 1024;
+  session.inbound_budget = 0;  // the smallest: 3 KiB
+  Stream stream(8, TETHER_DEFAULT_MAX_MESSAGE_SIZE, session);
+  stream.run("x");
+  ASSERT_EQ(stream->complete(nullptr, 0), TETHER_OK);
+  stream.expect_done();
+  Bytes late = frame(0xFC00, 0, std::string(1000, 'c'));
+  for (int i = 0; i < 50; ++i) {
+    size_t consumed = 0;
+    ASSERT_EQ(stream->feed(late.data(), late.size(), &consumed), TETHER_OK) << "feed " << i;
+    ASSERT_EQ(consumed, late.size()) << "feed " << i;
+  }
+  EXPECT_EQ(stream.take().size(), 2u);  // Output + End, nothing after
+}
+
+// The 413 Failure must fit the limit it names, or it would be refused in turn and the
+// stream would end with nothing: its text is cut short.
+TEST(InvocationLifecycle, The413FailureFitsASmallLimit) {
+  Stream stream(5, 60);
+  stream.run("x");
+  std::string big(100, 'b');
+  EXPECT_EQ(stream->complete(reinterpret_cast<const uint8_t *>(big.data()), big.size()),
+            TETHER_MESSAGE_TOO_LARGE);
+  stream.expect_done();
+  std::vector<Message> out = stream.take();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_LE(out[0].payload.size(), 60u);
+  pb::OutputCommandMessage output = output_of(out[0]);
+  ASSERT_TRUE(output.has_failure());
+  EXPECT_EQ(output.failure().code(), 413u);
+  EXPECT_TRUE(contains(output.failure().message(), "104 bytes")) << output.failure().message();
+  EXPECT_EQ(out[1].type, TETHER_MSG_END);
+}
+
+// A burst of Pings fills output up to the Pong allowance; the 571 for the malformed
+// frame behind them still goes (a budget never refuses an ErrorMessage).
+TEST(InvocationLifecycle, AnErrorAfterAPingBurstIsNeverLost) {
+  tether_session_options session = Stream::default_session();
+  session.outbound_high_watermark = 4096;
+  session.outbound_low_watermark = 1024;
+  Stream stream(8, TETHER_DEFAULT_MAX_MESSAGE_SIZE, session);
+  Bytes wire = start_frame();
+  for (int i = 0; i < 200; ++i)
+    wire = concat({wire, ping_frame("nonce-0123456-" + std::to_string(i))});
+  wire = concat({wire, start_frame()});  // a second Start: a protocol violation
+  stream.feed(wire);
+  EXPECT_EQ(stream.poll(), TETHER_PROTOCOL_VIOLATION);
+  stream.expect_done();
+  std::vector<Message> out = stream.take();
+  ASSERT_EQ(out.size(), 201u);
+  EXPECT_EQ(out[199].type, TETHER_MSG_PONG);
+  pb::ErrorMessage error = error_of(out[200]);
+  EXPECT_EQ(error.code(), 571u);
+  EXPECT_TRUE(contains(error.message(), "expected InputCommand")) << error.message();
+}
+
+// Every string of the input is UTF-8 (tether.h): another is refused with a 571 naming
+// the field, before RUN, so no binding ever meets undecodable text.
+TEST(InvocationLifecycle, NonUtf8InputStringsAreRefusedNamingTheField) {
+  pb::InputCommandMessage bad_header;
+  auto *header = bad_header.add_headers();
+  header->set_key("x-bin");
+  header->set_value("\xff\xfe");
+  struct Case {
+    Bytes wire;
+    const char *says;
+  };
+  pb::StartMessage bad_debug_id;
+  bad_debug_id.set_debug_id("inv_\xc3");
+  bad_debug_id.set_known_entries(1);
+  const Case cases[] = {
+      {concat({start_frame(1, "key-\xff"), input_frame("x")}), "StartMessage.key"},
+      {concat(
+           {frame(TETHER_MSG_START, 0, bad_debug_id.SerializePartialAsString()), input_frame("x")}),
+       "StartMessage.debug_id"},
+      {concat({start_frame(),
+               frame(TETHER_MSG_INPUT_COMMAND, 0, bad_header.SerializePartialAsString())}),
+       "InputCommandMessage.Header.value"},
+  };
+  for (const Case &c : cases) {
+    Stream stream;
+    stream.feed(c.wire);
+    EXPECT_EQ(stream.poll(), TETHER_BAD_MESSAGE) << c.says;
+    EXPECT_FALSE(stream->ran());
+    stream.expect_done();
+    std::vector<Message> out = stream.take();
+    ASSERT_EQ(out.size(), 1u);
+    pb::ErrorMessage error = error_of(out[0]);
+    EXPECT_EQ(error.code(), 571u);
+    EXPECT_TRUE(contains(error.message(), c.says)) << error.message();
+    EXPECT_TRUE(contains(error.message(), "UTF-8")) << error.message();
+  }
+}
+
+// abort() (the endpoint's own errors) ends the stream under any limit: its text is cut
+// to fit, and it is never held back by the budget.
+TEST(InvocationLifecycle, AbortAlwaysEndsTheStream) {
+  Stream stream(5, 20);
+  stream.run("x");
+  std::string why(300, 'w');
+  ASSERT_EQ(stream->abort(500, why.data(), why.size()), TETHER_OK);
+  stream.expect_done();
+  std::vector<Message> out = stream.take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_LE(out[0].payload.size(), 20u);
+  pb::ErrorMessage error = error_of(out[0]);
+  EXPECT_EQ(error.code(), 500u);
+  EXPECT_FALSE(error.message().empty());
+  EXPECT_EQ(stream->abort(500, "x", 1), TETHER_CLOSED);
 }
 
 }  // namespace

@@ -139,3 +139,33 @@ def test_content_type_version_respects_max_version():
 def test_bad_options(options, error):
     with pytest.raises(error):
         tether.Invocation(**options)
+
+
+@pytest.mark.parametrize(
+    "request_bytes, field",
+    [
+        (wire.frame(tether.MSG_START, wire.field_bytes(1, b"i") + wire.field_varint(3, 1)
+                    + wire.field_bytes(6, b"key-\xff")) + wire.input_command(b"x"),
+         "StartMessage.key"),
+        (wire.frame(tether.MSG_START, wire.field_bytes(2, b"inv_\xc3") + wire.field_varint(3, 1))
+         + wire.input_command(b"x"),
+         "StartMessage.debug_id"),
+        (wire.start() + wire.frame(tether.MSG_INPUT_COMMAND, wire.field_bytes(
+            1, wire.field_bytes(1, b"x-bin") + wire.field_bytes(2, b"\xff\xfe"))),
+         "InputCommandMessage.Header.value"),
+    ],
+)
+def test_non_utf8_input_strings_are_a_clear_bad_message_never_a_decode_error(request_bytes, field):
+    # The C API promises UTF-8 strings in the input (tether.h): another string fails the
+    # invocation before RUN, so input() never has text it cannot decode.
+    with tether.Invocation() as inv:
+        inv.feed(request_bytes)
+        with pytest.raises(tether.BadMessage) as raised:
+            inv.poll()
+        assert field in str(raised.value) and "UTF-8" in str(raised.value)
+        assert inv.poll() == tether.InvocationEvent.DONE
+        with pytest.raises(tether.InvalidState):
+            inv.input()
+        (error,) = output_of(inv)
+        assert error[0] == tether.MSG_ERROR
+        assert wire.fields(error[2])[1] == [571]
