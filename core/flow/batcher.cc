@@ -11,6 +11,7 @@
 #include <mutex>
 #include <new>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "common/allocator.h"
@@ -70,18 +71,24 @@ const char *batcher_options_problem(const tether_batcher_options &o) {
   if (o.max_batch_bytes > UINT32_MAX) return "max_batch_bytes must be at most 4 GiB - 1";
   if (o.max_queued_bytes < o.max_batch_bytes) return "max_queued_bytes must be >= max_batch_bytes";
   if (o.max_batch_records < 1) return "max_batch_records must be at least 1";
-  if (o.policy != TETHER_OVERFLOW_REJECT && o.policy != TETHER_OVERFLOW_BLOCK &&
-      o.policy != TETHER_OVERFLOW_SPILL) {
+  // Read as integers: a caller's out-of-range value must not be loaded as the enum.
+  auto raw = [](const auto &field) {
+    std::underlying_type_t<std::remove_cvref_t<decltype(field)>> value;
+    std::memcpy(&value, &field, sizeof value);
+    return static_cast<long long>(value);
+  };
+  const long long policy = raw(o.policy);
+  if (policy < TETHER_OVERFLOW_REJECT || policy > TETHER_OVERFLOW_SPILL) {
     return "policy must be TETHER_OVERFLOW_REJECT, _BLOCK or _SPILL";
   }
-  if (o.policy == TETHER_OVERFLOW_SPILL) {
+  if (policy == TETHER_OVERFLOW_SPILL) {
     if (o.spill_dir == nullptr || o.spill_dir[0] == '\0')
       return "spill_dir is required under SPILL";
     if (o.spill_max_bytes / 2 < o.max_batch_bytes) {
       return "spill_max_bytes must be >= 2 * max_batch_bytes";
     }
-    if (o.spill_fsync != TETHER_SPILL_FSYNC_INTERVAL &&
-        o.spill_fsync != TETHER_SPILL_FSYNC_ALWAYS && o.spill_fsync != TETHER_SPILL_FSYNC_NEVER) {
+    const long long fsync = raw(o.spill_fsync);
+    if (fsync < TETHER_SPILL_FSYNC_INTERVAL || fsync > TETHER_SPILL_FSYNC_NEVER) {
       return "spill_fsync must be TETHER_SPILL_FSYNC_INTERVAL, _ALWAYS or _NEVER";
     }
   }

@@ -3,6 +3,7 @@
 // misuse, stats and Prometheus text. Spill is in batcher_spill_test.cc.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <set>
 #include <string>
 #include <thread>
@@ -414,8 +415,14 @@ TEST(BatcherApi, BadOptionsAndMisuseGetClearErrors) {
   EXPECT_EQ(tether_batcher_new(&bad, &b, error, sizeof error), TETHER_INVALID_ARGUMENT);
   EXPECT_STREQ(error, "spill_dir is required under SPILL");
   bad = options;
-  bad.policy = static_cast<tether_overflow_policy>(9);
+  std::memset(&bad.policy, 0x09, 1);  // 9: not a tether_overflow_policy (set as bytes, as C may)
   EXPECT_EQ(tether_batcher_options_check(&bad, &problem), TETHER_INVALID_ARGUMENT);
+  bad = options;
+  bad.policy = TETHER_OVERFLOW_SPILL;
+  bad.spill_dir = "/tmp";
+  std::memset(&bad.spill_fsync, 0x7f, sizeof bad.spill_fsync);  // not a tether_spill_fsync
+  EXPECT_EQ(tether_batcher_options_check(&bad, &problem), TETHER_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(problem).find("spill_fsync"), std::string::npos) << problem;
   bad = options;
   bad.max_attempts = 0;
   EXPECT_EQ(tether_batcher_options_check(&bad, &problem), TETHER_INVALID_ARGUMENT);
