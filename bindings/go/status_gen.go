@@ -27,6 +27,10 @@ const (
 	StatusClosed             Status = 20 // stream closed
 	StatusIO                 Status = 21 // transport error
 	StatusInternal           Status = 22 // internal error
+	StatusRecordTooLarge     Status = 23 // record larger than one batch can hold; nothing was queued
+	StatusSpillCorrupt       Status = 24 // spill log record fails its checksum or framing
+	StatusSinkRejected       Status = 25 // the sink refused the records for good
+	StatusRetriesExhausted   Status = 26 // the sink failed every attempt to write the records
 )
 
 // Sentinels for errors.Is, one per status but TETHER_OK.
@@ -53,9 +57,13 @@ var (
 	ErrClosed             = &Error{Status: StatusClosed}
 	ErrIO                 = &Error{Status: StatusIO}
 	ErrInternal           = &Error{Status: StatusInternal}
+	ErrRecordTooLarge     = &Error{Status: StatusRecordTooLarge}
+	ErrSpillCorrupt       = &Error{Status: StatusSpillCorrupt}
+	ErrSinkRejected       = &Error{Status: StatusSinkRejected}
+	ErrRetriesExhausted   = &Error{Status: StatusRetriesExhausted}
 )
 
-var statusTable = [23]StatusInfo{
+var statusTable = [27]StatusInfo{
 	{StatusOK, "TETHER_OK", "success", FamilyOK, false, false},
 	{StatusWouldBlock, "TETHER_WOULD_BLOCK", "budget full: retry once the queue drains", FamilyBackpressure, true, false},
 	{StatusEmpty, "TETHER_EMPTY", "nothing available yet: feed more input", FamilyBackpressure, true, false},
@@ -79,4 +87,8 @@ var statusTable = [23]StatusInfo{
 	{StatusClosed, "TETHER_CLOSED", "stream closed", FamilyUsage, false, false},
 	{StatusIO, "TETHER_IO", "transport error", FamilyResource, true, true},
 	{StatusInternal, "TETHER_INTERNAL", "internal error", FamilyResource, false, true},
+	{StatusRecordTooLarge, "TETHER_RECORD_TOO_LARGE", "record larger than one batch can hold; nothing was queued", FamilyLimit, false, false},
+	{StatusSpillCorrupt, "TETHER_SPILL_CORRUPT", "spill log record fails its checksum or framing", FamilyResource, false, false},
+	{StatusSinkRejected, "TETHER_SINK_REJECTED", "the sink refused the records for good", FamilyResource, false, false},
+	{StatusRetriesExhausted, "TETHER_RETRIES_EXHAUSTED", "the sink failed every attempt to write the records", FamilyResource, false, false},
 }
