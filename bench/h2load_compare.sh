@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The same h2load load against tether-endpoint and the Restate TypeScript SDK
 # (bench/ts_sdk), one after the other in one run: requests/s, latency percentiles and
-# the ratio. The body is a pre-encoded V5 Start + InputCommand("hello") posted to
+# the ratio. When the Node binding is built (./run test node), also the official SDK
+# with and without tether's adapter (bindings/node/examples/sdk_service.mjs, the
+# adapter's cost; target at most 10% of requests/s) and the Node reference endpoint. The body is a pre-encoded V5 Start + InputCommand("hello") posted to
 # /invoke/Echo/echo; each endpoint's answer is decoded once first (200, Output + End).
 #
 # With the argument go-sdk it compares the official Go SDK behind tether's adapter with
@@ -74,6 +76,28 @@ read -r S_RPS S_P50 S_P90 S_P99 < <(load ts-sdk "$TS_URL") || exit 1
 printf '%-16s %12s %10s %10s %10s\n' endpoint req/s p50_us p90_us p99_us
 printf '%-16s %12s %10s %10s %10s\n' tether-endpoint "$T_RPS" "$T_P50" "$T_P90" "$T_P99"
 printf '%-16s %12s %10s %10s %10s\n' ts-sdk "$S_RPS" "$S_P50" "$S_P90" "$S_P99"
+NODE=$ROOT/bindings/node
+if [ -f "$NODE/build/Release/tether.node" ]; then
+  RESTATE_LOGGING=ERROR start sdk-stock node "$NODE/examples/sdk_service.mjs" --port 0 --stock
+  STOCK_URL=$URL
+  RESTATE_LOGGING=ERROR start sdk-adapter node "$NODE/examples/sdk_service.mjs" --port 0
+  ADAPTER_URL=$URL
+  start node-endpoint node "$NODE/examples/endpoint.mjs" --port 0
+  NODE_URL=$URL
+  for u in "$STOCK_URL" "$ADAPTER_URL" "$NODE_URL"; do node "$TS/check.mjs" "$u" || die "$u gave a wrong answer"; done
+  read -r K_RPS K_P50 K_P90 K_P99 < <(load sdk-stock "$STOCK_URL") || exit 1
+  read -r A_RPS A_P50 A_P90 A_P99 < <(load sdk-adapter "$ADAPTER_URL") || exit 1
+  read -r N_RPS N_P50 N_P90 N_P99 < <(load node-endpoint "$NODE_URL") || exit 1
+  printf '%-16s %12s %10s %10s %10s\n' sdk-stock "$K_RPS" "$K_P50" "$K_P90" "$K_P99"
+  printf '%-16s %12s %10s %10s %10s\n' sdk+tether "$A_RPS" "$A_P50" "$A_P90" "$A_P99"
+  printf '%-16s %12s %10s %10s %10s\n' node-endpoint "$N_RPS" "$N_P50" "$N_P90" "$N_P99"
+  awk -v a="$A_RPS" -v k="$K_RPS" -v n="$N_RPS" 'BEGIN {
+    cost = 100 * (1 - a / k)
+    printf "adapter cost: sdk+tether at %.2fx the stock SDK requests/s (%.1f%% fewer; target <= 10%%: %s)\n",
+      a / k, cost, (cost <= 10 ? "met" : "NOT met")
+    printf "node reference endpoint: %.2fx the stock SDK requests/s\n", n / k
+  }'
+fi
 awk -v t="$T_RPS" -v s="$S_RPS" -v tp="$T_P50" -v sp="$S_P50" 'BEGIN {
   ratio = t / s
   printf "ratio tether/ts-sdk: %.2fx requests/s, %.2fx lower p50 latency (target >= 3x: %s)\n",

@@ -20,7 +20,6 @@ Napi::Value set_error_factory_fn(const Napi::CallbackInfo &info) {
   return info.Env().Undefined();
 }
 
-#ifdef TETHER_EXT_ALL
 // parseExtensions(value, supported = EXT_ALL) -> the accepted TETHER_EXT_* bits.
 // value: the tether-extensions header (undefined or null: no header).
 Napi::Value parse_extensions(const Napi::CallbackInfo &info) {
@@ -52,7 +51,6 @@ Napi::Value format_extensions(const Napi::CallbackInfo &info) {
   return Napi::String::New(info.Env(), text);
 }
 
-#endif
 Napi::Value encode_header(const Napi::CallbackInfo &info) {
   auto type = uint16_t(u64_arg(info, 0, "encodeFrameHeader: type", 0xFFFF));
   auto flags = uint16_t(u64_arg(info, 1, "encodeFrameHeader: flags", 0xFFFF));
@@ -65,10 +63,8 @@ Napi::Value encode_header(const Napi::CallbackInfo &info) {
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("statusTable", Napi::Function::New(env, status_table));
   exports.Set("setErrorFactory", Napi::Function::New(env, set_error_factory_fn));
-#ifdef TETHER_EXT_ALL
   exports.Set("parseExtensions", Napi::Function::New(env, parse_extensions));
   exports.Set("formatExtensions", Napi::Function::New(env, format_extensions));
-#endif
   exports.Set("encodeFrameHeader", Napi::Function::New(env, encode_header));
   exports.Set("version", tether_version_string());
   Napi::Object c = Napi::Object::New(env);
@@ -92,19 +88,17 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   set("MSG_OUTPUT_COMMAND", TETHER_MSG_OUTPUT_COMMAND);
   set("FLAG_REQUESTED_ACK", TETHER_FLAG_REQUESTED_ACK);
   set("FLAG_CONTINUED", TETHER_FLAG_CONTINUED);
-#ifdef TETHER_EXT_ALL
   set("EXT_PING", TETHER_EXT_PING);
   set("EXT_CHUNKED", TETHER_EXT_CHUNKED);
   set("EXT_ALL", TETHER_EXT_ALL);
   set("EXTENSIONS_MAX_LENGTH", TETHER_EXTENSIONS_MAX_LENGTH);
   c.Set("EXTENSIONS_HEADER", TETHER_EXTENSIONS_HEADER);
-#endif
   exports.Set("constants", c);
   init_session(env, exports);
   init_invocation(env, exports);
   init_decoder(env, exports);
   init_prober(env, exports);
-#ifdef TETHER_EXT_ALL
+#ifdef TETHER_NODE_MIDDLEWARE
   init_middleware(env, exports);
 #endif
   return exports;

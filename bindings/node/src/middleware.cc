@@ -7,7 +7,7 @@
 #include "handle.h"
 #include "session_options.h"
 
-#ifdef TETHER_EXT_ALL
+#ifdef TETHER_NODE_MIDDLEWARE
 namespace tether_node {
 
 namespace {

@@ -24,9 +24,7 @@ tether_session_options session_options(const Napi::Object &options) {
   read(options, "inboundBudget", &o.inbound_budget, UINT64_MAX);
   read(options, "outboundHighWatermark", &o.outbound_high_watermark, UINT64_MAX);
   read(options, "outboundLowWatermark", &o.outbound_low_watermark, UINT64_MAX);
-#ifdef TETHER_EXT_ALL
   read(options, "extensions", &o.extensions, UINT32_MAX);
-#endif
   return o;
 }
 
