@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 const tether = createRequire(import.meta.url)("../index.js");
 const { wire } = tether;
 
-const session = new tether.Session({ extensions: tether.EXT_ALL, maxFramePayload: 1024 });
+const session = new tether.Session({ extensions: tether.EXT_ALL, maxFramePayload: 2048 });
 const body = wire.fieldBytes(14, wire.fieldBytes(1, Buffer.alloc(3000, "e")));
 const fromRuntime = Buffer.concat([
   wire.start(),

@@ -54,21 +54,33 @@ class GuardedInvocation {
     return Object.assign(sdkResponse, {
       writeHead(status, headers = {}) {
         if (self.ended || self.response.headersSent) return sdkResponse;
-        if (status === 200 && self.extensionsHeader) {
+        if (status !== 200) {
+          self.refused(); // the SDK refused the request itself: its body is not frames
+        } else if (self.extensionsHeader) {
           headers = { ...headers, [tether.EXTENSIONS_HEADER]: self.extensionsHeader };
         }
         self.response.writeHead(status, headers);
         return sdkResponse;
       },
       write(chunk, callback) {
-        self.sdkOutput(Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? chunk : Buffer.from(chunk), callback);
+        if (self.passthrough) self.response.write(chunk, callback);
+        else self.sdkOutput(Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? chunk : Buffer.from(chunk), callback);
         return true;
       },
       end(callback) {
-        self.sdkEnd(callback);
+        if (self.passthrough) self.response.end(callback);
+        else self.sdkEnd(callback);
         return sdkResponse;
       },
     });
+  }
+
+  // A response other than 200 (404, 415...) goes out as the SDK wrote it.
+  refused() {
+    this.passthrough = true;
+    this.stopped = this.ended = true;
+    this.sdkInput.push(null);
+    this.middleware.close();
   }
 
   // Runtime -> SDK.
@@ -97,7 +109,7 @@ class GuardedInvocation {
       const frames = this.call(() => this.middleware.takeSdkInput());
       if (frames === null) return;
       if (frames === undefined) {
-        if (!this.stopped) this.sdkInput.push(null); // input ended and all was taken
+        this.sdkInput.push(null); // input ended and all was taken
         return;
       }
       if (!this.sdkInput.push(frames)) this.request.pause(); // resumed when the SDK reads

@@ -2,6 +2,7 @@
 // of the C callback and handed to onStateChange after the C call returned, so the
 // JavaScript callback may do anything with the prober, close() included.
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "args.h"

@@ -67,8 +67,7 @@ test("send frames output; takeOutput honours its limit and drains in pieces", ()
 
 test("without negotiation a Ping fails the stream with a 571 naming it", () => {
   const s = started({ protocolVersion: 8 });
-  s.feed(wire.ping("x"));
-  assert.throws(() => s.nextEvent(), (e) => e instanceof tether.ProtocolError && e.fatal === true);
+  assert.throws(() => s.feed(wire.ping("x")), (e) => e instanceof tether.ProtocolError && e.fatal === true);
   const frames = wire.decodeFrames(s.takeOutput());
   assert.equal(frames.at(-1).type, tether.MSG_ERROR);
   const error = wire.errorMessage(frames.at(-1).payload);
