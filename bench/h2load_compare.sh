@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The same h2load load against tether-endpoint and the Restate TypeScript SDK
 # (bench/ts_sdk), one after the other in one run: requests/s, latency percentiles and
-# the ratio. When the Node binding is built (./run test node), also the official SDK
-# with and without tether's adapter (bindings/node/examples/sdk_service.mjs, the
-# adapter's cost; target at most 10% of requests/s) and the Node reference endpoint. The body is a pre-encoded V5 Start + InputCommand("hello") posted to
+# the ratio. The body is a pre-encoded V5 Start + InputCommand("hello") posted to
 # /invoke/Echo/echo; each endpoint's answer is decoded once first (200, Output + End).
 #
 # With the argument go-sdk it compares the official Go SDK behind tether's adapter with
 # the same SDK without it (bindings/go/examples/sdk-echo, built into TETHER_GO_BIN by
 # ./run test go): the adapter's cost, target at most 10% fewer requests/s.
 #
-#   bench/h2load_compare.sh [go-sdk]  env: REQUESTS (20000) CLIENTS (8) STREAMS (8, per client)
+# With node-sdk: the official TypeScript SDK behind tether's adapter against the same
+# service without it (bindings/node/examples/sdk_service.mjs, after ./run test node),
+# target at most 10% fewer requests/s, and the Node reference endpoint beside them.
+#
+#   bench/h2load_compare.sh [go-sdk|node-sdk]  env: REQUESTS (20000) CLIENTS (8) STREAMS (8, per client)
 #                                       TETHER_BUILD_DIR (build) TETHER_GO_BIN (.cache/go/bin)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +32,8 @@ MODE=${1:-ts-sdk}
 case $MODE in
   ts-sdk) [ -x "$BUILD/tether-endpoint" ] || die "$BUILD/tether-endpoint is not built (./run build)" ;;
   go-sdk) [ -x "$GO_BIN/sdk-echo" ] || die "$GO_BIN/sdk-echo is not built (./run test go)" ;;
-  *) die "unknown comparison $MODE (ts-sdk, go-sdk)" ;;
+  node-sdk) [ -f "$ROOT/bindings/node/build/Release/tether.node" ] || die "the Node binding is not built (./run test node)" ;;
+  *) die "unknown comparison $MODE (ts-sdk, go-sdk, node-sdk)" ;;
 esac
 if [ ! -d "$TS/node_modules/@restatedev/restate-sdk" ]; then
   (cd "$TS" && npm ci --no-audit --no-fund --loglevel=error) >&2 || die "npm ci in $TS failed"
@@ -61,6 +64,29 @@ if [ "$MODE" = go-sdk ]; then
   exit 0
 fi
 
+if [ "$MODE" = node-sdk ]; then
+  NODE=$ROOT/bindings/node
+  # The SDK logs two INFO lines per invocation by default; tether logs none.
+  RESTATE_LOGGING=ERROR start node-sdk-tether node "$NODE/examples/sdk_service.mjs" --port 0
+  A_URL=$URL
+  RESTATE_LOGGING=ERROR start node-sdk node "$NODE/examples/sdk_service.mjs" --port 0 --stock
+  B_URL=$URL
+  start node-endpoint node "$NODE/examples/endpoint.mjs" --port 0
+  N_URL=$URL
+  for u in "$A_URL" "$B_URL" "$N_URL"; do node "$TS/check.mjs" "$u" || die "$u gave a wrong answer"; done
+  echo "h2load: $REQUESTS requests, $CLIENTS connections x $STREAMS streams, 1 thread; body $(stat -c %s "$WORK/body") bytes ($CONTENT_TYPE)"
+  read -r A_RPS A_P50 A_P90 A_P99 < <(load node-sdk-tether "$A_URL") || exit 1
+  read -r B_RPS B_P50 B_P90 B_P99 < <(load node-sdk "$B_URL") || exit 1
+  read -r N_RPS N_P50 N_P90 N_P99 < <(load node-endpoint "$N_URL") || exit 1
+  table node-sdk+tether node-sdk
+  printf '%-16s %12s %10s %10s %10s\n' node-endpoint "$N_RPS" "$N_P50" "$N_P90" "$N_P99"
+  awk -v a="$A_RPS" -v b="$B_RPS" -v n="$N_RPS" 'BEGIN {
+    printf "ratio node-sdk+tether/node-sdk: %.3fx requests/s (target >= 0.90: %s)\n", a / b, (a / b >= 0.9 ? "met" : "NOT met")
+    printf "ratio node-endpoint/node-sdk: %.2fx requests/s\n", n / b
+  }'
+  exit 0
+fi
+
 start tether "$BUILD/tether-endpoint" --port 0
 TETHER_URL=$URL
 # The SDK logs two INFO lines per invocation by default; tether logs none.
@@ -76,28 +102,6 @@ read -r S_RPS S_P50 S_P90 S_P99 < <(load ts-sdk "$TS_URL") || exit 1
 printf '%-16s %12s %10s %10s %10s\n' endpoint req/s p50_us p90_us p99_us
 printf '%-16s %12s %10s %10s %10s\n' tether-endpoint "$T_RPS" "$T_P50" "$T_P90" "$T_P99"
 printf '%-16s %12s %10s %10s %10s\n' ts-sdk "$S_RPS" "$S_P50" "$S_P90" "$S_P99"
-NODE=$ROOT/bindings/node
-if [ -f "$NODE/build/Release/tether.node" ]; then
-  RESTATE_LOGGING=ERROR start sdk-stock node "$NODE/examples/sdk_service.mjs" --port 0 --stock
-  STOCK_URL=$URL
-  RESTATE_LOGGING=ERROR start sdk-adapter node "$NODE/examples/sdk_service.mjs" --port 0
-  ADAPTER_URL=$URL
-  start node-endpoint node "$NODE/examples/endpoint.mjs" --port 0
-  NODE_URL=$URL
-  for u in "$STOCK_URL" "$ADAPTER_URL" "$NODE_URL"; do node "$TS/check.mjs" "$u" || die "$u gave a wrong answer"; done
-  read -r K_RPS K_P50 K_P90 K_P99 < <(load sdk-stock "$STOCK_URL") || exit 1
-  read -r A_RPS A_P50 A_P90 A_P99 < <(load sdk-adapter "$ADAPTER_URL") || exit 1
-  read -r N_RPS N_P50 N_P90 N_P99 < <(load node-endpoint "$NODE_URL") || exit 1
-  printf '%-16s %12s %10s %10s %10s\n' sdk-stock "$K_RPS" "$K_P50" "$K_P90" "$K_P99"
-  printf '%-16s %12s %10s %10s %10s\n' sdk+tether "$A_RPS" "$A_P50" "$A_P90" "$A_P99"
-  printf '%-16s %12s %10s %10s %10s\n' node-endpoint "$N_RPS" "$N_P50" "$N_P90" "$N_P99"
-  awk -v a="$A_RPS" -v k="$K_RPS" -v n="$N_RPS" 'BEGIN {
-    cost = 100 * (1 - a / k)
-    printf "adapter cost: sdk+tether at %.2fx the stock SDK requests/s (%.1f%% fewer; target <= 10%%: %s)\n",
-      a / k, cost, (cost <= 10 ? "met" : "NOT met")
-    printf "node reference endpoint: %.2fx the stock SDK requests/s\n", n / k
-  }'
-fi
 awk -v t="$T_RPS" -v s="$S_RPS" -v tp="$T_P50" -v sp="$S_P50" 'BEGIN {
   ratio = t / s
   printf "ratio tether/ts-sdk: %.2fx requests/s, %.2fx lower p50 latency (target >= 3x: %s)\n",

@@ -222,11 +222,12 @@ export class Middleware {
   /** Request bytes taken: fewer at the inbound budget (take SDK input, feed the rest). */
   feed(data: Bytes): number;
   finishInput(): void;
-  /** Plain upstream frames for the SDK; null: nothing yet; undefined: input ended and all was taken. Pings read so far are answered here. */
+  /** Plain upstream frames for the SDK; null: nothing yet (or a Pong waits: write output, call again); undefined: input ended and all was taken. Pings read so far are answered here. */
   takeSdkInput(): Buffer | null | undefined;
-  /** SDK output bytes taken (fewer at the high watermark); throws MessageTooLarge when a message was replaced by the 413 Failure + End. */
-  sdkOutput(data: Bytes): number;
-  sdkOutputEnd(): void;
+  /** SDK output bytes; blocked: at the high watermark, write output and call again with the rest (no argument: retry a frame taken whole). Throws MessageTooLarge once, when a message was replaced by the 413 Failure + End. */
+  sdkOutput(data?: Bytes): { taken: number; blocked: boolean };
+  /** false while a frame still waits for room (write output, sdkOutput(), again). */
+  sdkOutputEnd(): boolean;
   takeOutput(limit?: U64): Buffer | null;
   stats(): SessionStats;
   close(): void;

@@ -93,31 +93,33 @@ class GuardedInvocation {
       rest = rest.subarray(taken);
       this.deliverInput(); // makes room when feed stopped at the inbound budget
     }
-    this.flush();
   }
 
   onEnd() {
     if (this.stopped) return;
     if (this.call(() => this.middleware.finishInput()) === undefined) return;
     this.deliverInput();
-    this.flush();
   }
 
-  // Hands the middleware's plain frames to the SDK; its Pongs are queued meanwhile.
+  // Hands the middleware's plain frames to the SDK and writes the Pongs they queued,
+  // until neither has more (a Pong waiting for room holds the next frames back).
   deliverInput() {
-    for (;;) {
-      const frames = this.call(() => this.middleware.takeSdkInput());
-      if (frames === null) return;
-      if (frames === undefined) {
-        this.sdkInput.push(null); // input ended and all was taken
-        return;
+    do {
+      for (;;) {
+        const frames = this.stopped ? null : this.call(() => this.middleware.takeSdkInput());
+        if (frames === null) break;
+        if (frames === undefined) {
+          this.sdkInput.push(null); // input ended and all was taken, or the stream failed
+          return;
+        }
+        if (!this.sdkInput.push(frames)) this.request.pause(); // resumed when the SDK reads
       }
-      if (!this.sdkInput.push(frames)) this.request.pause(); // resumed when the SDK reads
-    }
+    } while (this.flush());
   }
 
   // Runs a middleware call; a TetherError there means the stream failed (malformed
-  // input: the 571 is queued) or a message was replaced (413): the response ends.
+  // input: the 571 is queued), a message was replaced (413) or the SDK wrote what the
+  // protocol does not allow: the response ends and the SDK is stopped.
   call(fn) {
     try {
       return fn();
@@ -129,46 +131,56 @@ class GuardedInvocation {
     }
   }
 
-  // SDK -> runtime.
+  // SDK -> runtime: each write's callback runs once the middleware took all of it and
+  // the response is not congested, so the SDK feels HTTP/2 flow control.
   sdkOutput(chunk, callback) {
-    if (this.stopped) return callback?.();
     let rest = chunk;
-    while (rest.length > 0 && !this.stopped) {
-      const taken = this.call(() => this.middleware.sdkOutput(rest));
-      if (taken === undefined) break;
-      rest = rest.subarray(taken);
-      this.flush();
-      if (rest.length > 0 && this.congested) {
-        // At the high watermark and the stream is full: go on after "drain".
-        this.waiters.push(() => this.sdkOutput(rest, callback));
-        return;
+    const done = () => (this.congested && !this.stopped ? this.waiters.push(() => callback?.()) : callback?.());
+    const step = () => {
+      while (!this.stopped) {
+        const r = this.call(() => this.middleware.sdkOutput(rest.length > 0 ? rest : undefined));
+        if (r === undefined) break;
+        rest = rest.subarray(r.taken);
+        this.flush();
+        if (!r.blocked && rest.length === 0) break;
+        if (this.congested) return void this.waiters.push(step); // at the watermark: after "drain"
       }
-    }
-    if (this.congested && !this.stopped) this.waiters.push(() => callback?.());
-    else callback?.();
+      done();
+    };
+    step();
   }
 
   sdkEnd(callback) {
-    if (!this.stopped) {
-      this.stopped = true;
-      try {
-        this.middleware.sdkOutputEnd();
-      } catch (e) {
-        if (!(e instanceof tether.TetherError)) throw e;
-        this.log(`tether: the SDK ended its output badly: ${e.name}: ${e.message}`);
+    const done = () => {
+      if (!callback) return;
+      if (this.response.writableFinished || this.response.destroyed) callback();
+      else this.response.once("finish", callback);
+    };
+    const attempt = () => {
+      if (this.stopped) return done();
+      const ended = this.call(() => this.middleware.sdkOutputEnd());
+      if (ended === undefined) return done();
+      if (ended) {
+        this.stopped = true;
+        this.finish();
+        return done();
       }
-      this.finish();
-    }
-    if (!callback) return;
-    if (this.response.writableFinished || this.response.destroyed) callback();
-    else this.response.once("finish", callback);
+      this.call(() => this.middleware.sdkOutput()); // a frame waits for room: retry it
+      this.flush();
+      if (this.congested) this.waiters.push(attempt);
+      else attempt();
+    };
+    attempt();
   }
 
+  // Writes the middleware's output; true if there was any.
   flush() {
-    if (this.ended) return;
+    if (this.ended) return false;
+    let wrote = false;
     for (;;) {
       const out = this.middleware.takeOutput(OUTPUT_PIECE);
-      if (out === null) return;
+      if (out === null) return wrote;
+      wrote = true;
       if (!this.response.write(out)) this.congested = true;
     }
   }

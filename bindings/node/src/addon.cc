@@ -98,9 +98,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   init_invocation(env, exports);
   init_decoder(env, exports);
   init_prober(env, exports);
-#ifdef TETHER_NODE_MIDDLEWARE
   init_middleware(env, exports);
-#endif
   return exports;
 }
 

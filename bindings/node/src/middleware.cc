@@ -7,7 +7,6 @@
 #include "handle.h"
 #include "session_options.h"
 
-#ifdef TETHER_NODE_MIDDLEWARE
 namespace tether_node {
 
 namespace {
@@ -70,8 +69,9 @@ class Middleware : public Napi::ObjectWrap<Middleware> {
   }
 
   // The next plain upstream frames for the SDK (a copy: the span lives until the next
-  // call), null when there is nothing yet, undefined once input ended and all was
-  // taken; throws the fatal status after malformed input (the 571 is queued as output).
+  // call); null when there is nothing yet (or a Pong waits for output to be taken:
+  // write output, then call again); undefined once input ended and all was taken.
+  // Throws the fatal status after malformed input (the 571 is queued as output).
   Napi::Value take_sdk_input(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     const uint8_t *data = nullptr;
@@ -83,22 +83,31 @@ class Middleware : public Napi::ObjectWrap<Middleware> {
     return Napi::Buffer<uint8_t>::Copy(env, data, length);
   }
 
-  // The SDK's output bytes; returns how many were taken (fewer: at the high watermark,
-  // write output, then call again with the rest). Throws MessageTooLarge when a message
-  // over the limit was replaced by the 413 Failure + End.
+  // The SDK's output bytes -> {taken, blocked}. blocked: output is at the high
+  // watermark; write output, then call again with the rest (with no argument to retry a
+  // frame already taken whole). Throws MessageTooLarge once, when a message over the
+  // limit was replaced by the 413 Failure + End (later output is taken and dropped).
   Napi::Value sdk_output(const Napi::CallbackInfo &info) {
-    tether_middleware *m = get(info.Env());
-    Bytes data = bytes_arg(info, 0, "Middleware.sdkOutput: data");
+    Napi::Env env = info.Env();
+    tether_middleware *m = get(env);
+    Bytes data{nullptr, 0};
+    if (!info[0].IsUndefined()) data = bytes_arg(info, 0, "Middleware.sdkOutput: data");
     size_t consumed = 0;
     tether_status status = tether_middleware_sdk_output(m, data.data, data.length, &consumed);
-    if (status != TETHER_OK && status != TETHER_WOULD_BLOCK) fail(info.Env(), status);
-    return Napi::Number::New(info.Env(), double(consumed));
+    if (status != TETHER_OK && status != TETHER_WOULD_BLOCK) fail(env, status);
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("taken", double(consumed));
+    out.Set("blocked", status == TETHER_WOULD_BLOCK);
+    return out;
   }
 
+  // The SDK ended its output: true, or false while a frame still waits for room (write
+  // output, sdkOutput(), then again). Throws Truncated if it stopped inside a frame.
   Napi::Value sdk_output_end(const Napi::CallbackInfo &info) {
     tether_status status = tether_middleware_sdk_output_end(get(info.Env()));
+    if (status == TETHER_WOULD_BLOCK) return Napi::Boolean::New(info.Env(), false);
     if (status != TETHER_OK) fail(info.Env(), status);
-    return info.Env().Undefined();
+    return Napi::Boolean::New(info.Env(), true);
   }
 
   Napi::Value take_output(const Napi::CallbackInfo &info) {
@@ -149,4 +158,3 @@ void init_middleware(Napi::Env env, Napi::Object exports) {
 }
 
 }  // namespace tether_node
-#endif
