@@ -25,14 +25,15 @@ Napi::Value set_error_factory_fn(const Napi::CallbackInfo &info) {
 Napi::Value parse_extensions(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   std::string value;
-  if (!info[0].IsUndefined() && !info[0].IsNull()) value = string_arg(info, 0, "parseExtensions: value");
+  if (!info[0].IsUndefined() && !info[0].IsNull())
+    value = string_arg(info, 0, "parseExtensions: value");
   uint32_t supported = TETHER_EXT_ALL;
-  if (!info[1].IsUndefined()) supported = uint32_t(u64_arg(info, 1, "parseExtensions: supported", UINT32_MAX));
+  if (!info[1].IsUndefined())
+    supported = uint32_t(u64_arg(info, 1, "parseExtensions: supported", UINT32_MAX));
   uint32_t accepted = 0;
   const char *problem = nullptr;
-  tether_status status =
-      tether_extensions_parse(value.empty() ? nullptr : value.data(), value.size(), supported,
-                              &accepted, &problem);
+  tether_status status = tether_extensions_parse(value.empty() ? nullptr : value.data(),
+                                                 value.size(), supported, &accepted, &problem);
   if (status != TETHER_OK) {
     throw_status(env, status,
                  std::string(TETHER_EXTENSIONS_HEADER) + ": " + (problem ? problem : "refused"));

@@ -10,16 +10,26 @@ constexpr uint64_t kMaxSafe = (uint64_t{1} << 53) - 1;
 
 std::string type_name(const Napi::Value &value) {
   switch (value.Type()) {
-    case napi_undefined: return "undefined";
-    case napi_null: return "null";
-    case napi_boolean: return "a boolean";
-    case napi_number: return "a number";
-    case napi_string: return "a string";
-    case napi_symbol: return "a symbol";
-    case napi_function: return "a function";
-    case napi_bigint: return "a bigint";
-    case napi_external: return "an external";
-    default: break;
+    case napi_undefined:
+      return "undefined";
+    case napi_null:
+      return "null";
+    case napi_boolean:
+      return "a boolean";
+    case napi_number:
+      return "a number";
+    case napi_string:
+      return "a string";
+    case napi_symbol:
+      return "a symbol";
+    case napi_function:
+      return "a function";
+    case napi_bigint:
+      return "a bigint";
+    case napi_external:
+      return "an external";
+    default:
+      break;
   }
   if (value.IsArray()) return "an array";
   if (value.IsArrayBuffer()) return "an ArrayBuffer";
@@ -40,8 +50,8 @@ Bytes bytes_arg(const Napi::CallbackInfo &info, size_t index, const char *what) 
     auto view = value.As<Napi::DataView>();
     return {static_cast<const uint8_t *>(view.Data()), view.ByteLength()};
   }
-  throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a Buffer or Uint8Array, got " +
-                                             type_name(value));
+  throw Napi::TypeError::New(
+      info.Env(), std::string(what) + " must be a Buffer or Uint8Array, got " + type_name(value));
 }
 
 uint64_t u64_value(const Napi::Value &value, const char *what, uint64_t max) {
@@ -63,8 +73,8 @@ uint64_t u64_value(const Napi::Value &value, const char *what, uint64_t max) {
                                            value.ToString().Utf8Value());
     }
   } else {
-    throw Napi::TypeError::New(env, std::string(what) + " must be an integer (number or bigint), got " +
-                                        type_name(value));
+    throw Napi::TypeError::New(
+        env, std::string(what) + " must be an integer (number or bigint), got " + type_name(value));
   }
   if (out > max) {
     throw Napi::RangeError::New(env, std::string(what) + " must be at most " + std::to_string(max) +
@@ -79,8 +89,8 @@ uint64_t u64_arg(const Napi::CallbackInfo &info, size_t index, const char *what,
 
 std::string string_arg(const Napi::CallbackInfo &info, size_t index, const char *what) {
   if (!info[index].IsString()) {
-    throw Napi::TypeError::New(info.Env(),
-                               std::string(what) + " must be a string, got " + type_name(info[index]));
+    throw Napi::TypeError::New(
+        info.Env(), std::string(what) + " must be a string, got " + type_name(info[index]));
   }
   return info[index].As<Napi::String>().Utf8Value();
 }
@@ -91,8 +101,8 @@ Napi::Object options_arg(const Napi::CallbackInfo &info, size_t index, const cha
   Napi::Value value = info[index];
   if (value.IsUndefined()) return Napi::Object::New(env);
   if (!value.IsObject() || value.IsArray() || value.IsFunction()) {
-    throw Napi::TypeError::New(env, std::string(what) + " options must be an object, got " +
-                                        type_name(value));
+    throw Napi::TypeError::New(
+        env, std::string(what) + " options must be an object, got " + type_name(value));
   }
   Napi::Object options = value.As<Napi::Object>();
   Napi::Array keys = options.GetPropertyNames();
@@ -103,8 +113,8 @@ Napi::Object options_arg(const Napi::CallbackInfo &info, size_t index, const cha
     if (!found) {
       std::string list;
       for (const char *k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-      throw Napi::TypeError::New(env, std::string(what) + ": unknown option '" + key +
-                                          "' (known: " + list + ")");
+      throw Napi::TypeError::New(
+          env, std::string(what) + ": unknown option '" + key + "' (known: " + list + ")");
     }
   }
   return options;

@@ -12,13 +12,12 @@ constexpr const char *kName = "Decoder";
 class Decoder : public Napi::ObjectWrap<Decoder> {
  public:
   static Napi::Function define(Napi::Env env) {
-    return DefineClass(env, kName,
-                       {InstanceMethod<&Decoder::feed>("feed"),
-                        InstanceMethod<&Decoder::next>("next"),
-                        InstanceMethod<&Decoder::finish>("finish"),
-                        InstanceMethod<&Decoder::close>("close"),
-                        InstanceAccessor<&Decoder::last_error>("lastError"),
-                        InstanceAccessor<&Decoder::closed>("closed")});
+    return DefineClass(
+        env, kName,
+        {InstanceMethod<&Decoder::feed>("feed"), InstanceMethod<&Decoder::next>("next"),
+         InstanceMethod<&Decoder::finish>("finish"), InstanceMethod<&Decoder::close>("close"),
+         InstanceAccessor<&Decoder::last_error>("lastError"),
+         InstanceAccessor<&Decoder::closed>("closed")});
   }
 
   explicit Decoder(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Decoder>(info) {

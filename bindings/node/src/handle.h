@@ -5,8 +5,8 @@
 #include <napi.h>
 #include <tether.h>
 
+#include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <string>
 
 #include "errors.h"
@@ -40,7 +40,8 @@ class Handle {
 // the next call on the handle. pending(&data, &length) and consume(n) return statuses;
 // fail(status) throws.
 template <class Pending, class Consume, class Fail>
-Napi::Value take_output(Napi::Env env, uint64_t limit, Pending pending, Consume consume, Fail fail) {
+Napi::Value take_output(Napi::Env env, uint64_t limit, Pending pending, Consume consume,
+                        Fail fail) {
   const uint8_t *data = nullptr;
   size_t length = 0;
   tether_status status = pending(&data, &length);

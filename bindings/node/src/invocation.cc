@@ -16,11 +16,16 @@ constexpr const char *kName = "Invocation";
 
 const char *state_name(tether_invocation_state state) {
   switch (state) {
-    case TETHER_INVOCATION_WAITING_START: return "waiting-start";
-    case TETHER_INVOCATION_WAITING_INPUT: return "waiting-input";
-    case TETHER_INVOCATION_RUNNING: return "running";
-    case TETHER_INVOCATION_ENDING: return "ending";
-    case TETHER_INVOCATION_DONE: return "done";
+    case TETHER_INVOCATION_WAITING_START:
+      return "waiting-start";
+    case TETHER_INVOCATION_WAITING_INPUT:
+      return "waiting-input";
+    case TETHER_INVOCATION_RUNNING:
+      return "running";
+    case TETHER_INVOCATION_ENDING:
+      return "ending";
+    case TETHER_INVOCATION_DONE:
+      return "done";
   }
   return "unknown";
 }
@@ -32,20 +37,19 @@ Napi::String text(Napi::Env env, const char *data, size_t length) {
 class Invocation : public Napi::ObjectWrap<Invocation> {
  public:
   static Napi::Function define(Napi::Env env) {
-    return DefineClass(env, kName,
-                       {InstanceMethod<&Invocation::feed>("feed"),
-                        InstanceMethod<&Invocation::finish_input>("finishInput"),
-                        InstanceMethod<&Invocation::poll>("poll"),
-                        InstanceMethod<&Invocation::input>("input"),
-                        InstanceMethod<&Invocation::complete>("complete"),
-                        InstanceMethod<&Invocation::fail_terminal>("failTerminal"),
-                        InstanceMethod<&Invocation::fail_retryable>("failRetryable"),
-                        InstanceMethod<&Invocation::take_output>("takeOutput"),
-                        InstanceMethod<&Invocation::stats>("stats"),
-                        InstanceMethod<&Invocation::close>("close"),
-                        InstanceAccessor<&Invocation::state>("state"),
-                        InstanceAccessor<&Invocation::last_error>("lastError"),
-                        InstanceAccessor<&Invocation::closed>("closed")});
+    return DefineClass(
+        env, kName,
+        {InstanceMethod<&Invocation::feed>("feed"),
+         InstanceMethod<&Invocation::finish_input>("finishInput"),
+         InstanceMethod<&Invocation::poll>("poll"), InstanceMethod<&Invocation::input>("input"),
+         InstanceMethod<&Invocation::complete>("complete"),
+         InstanceMethod<&Invocation::fail_terminal>("failTerminal"),
+         InstanceMethod<&Invocation::fail_retryable>("failRetryable"),
+         InstanceMethod<&Invocation::take_output>("takeOutput"),
+         InstanceMethod<&Invocation::stats>("stats"), InstanceMethod<&Invocation::close>("close"),
+         InstanceAccessor<&Invocation::state>("state"),
+         InstanceAccessor<&Invocation::last_error>("lastError"),
+         InstanceAccessor<&Invocation::closed>("closed")});
   }
 
   explicit Invocation(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Invocation>(info) {
@@ -97,9 +101,12 @@ class Invocation : public Napi::ObjectWrap<Invocation> {
     if (status == TETHER_WOULD_BLOCK) return Napi::String::New(env, "blocked");
     check(env, status);
     switch (e.kind) {
-      case TETHER_INVOCATION_EVENT_RUN: return Napi::String::New(env, "run");
-      case TETHER_INVOCATION_EVENT_WRITABLE: return Napi::String::New(env, "writable");
-      case TETHER_INVOCATION_EVENT_DONE: return Napi::String::New(env, "done");
+      case TETHER_INVOCATION_EVENT_RUN:
+        return Napi::String::New(env, "run");
+      case TETHER_INVOCATION_EVENT_WRITABLE:
+        return Napi::String::New(env, "writable");
+      case TETHER_INVOCATION_EVENT_DONE:
+        return Napi::String::New(env, "done");
     }
     return env.Null();
   }
@@ -196,10 +203,11 @@ class Invocation : public Napi::ObjectWrap<Invocation> {
 Napi::Value content_type_version(const Napi::CallbackInfo &info) {
   std::string content_type = string_arg(info, 0, "contentTypeVersion: contentType");
   uint32_t max = TETHER_PROTOCOL_MAX_VERSION;
-  if (!info[1].IsUndefined()) max = uint32_t(u64_arg(info, 1, "contentTypeVersion: maxVersion", 255));
+  if (!info[1].IsUndefined())
+    max = uint32_t(u64_arg(info, 1, "contentTypeVersion: maxVersion", 255));
   uint32_t version = 0;
-  tether_status status =
-      tether_invocation_content_type_version(content_type.data(), content_type.size(), max, &version);
+  tether_status status = tether_invocation_content_type_version(content_type.data(),
+                                                                content_type.size(), max, &version);
   if (status != TETHER_OK) {
     throw_status(info.Env(), status,
                  "not an invocation content type of versions " +

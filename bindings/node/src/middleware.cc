@@ -16,18 +16,18 @@ constexpr const char *kName = "Middleware";
 class Middleware : public Napi::ObjectWrap<Middleware> {
  public:
   static Napi::Function define(Napi::Env env) {
-    return DefineClass(env, kName,
-                       {InstanceMethod<&Middleware::feed>("feed"),
-                        InstanceMethod<&Middleware::finish_input>("finishInput"),
-                        InstanceMethod<&Middleware::take_sdk_input>("takeSdkInput"),
-                        InstanceMethod<&Middleware::sdk_output>("sdkOutput"),
-                        InstanceMethod<&Middleware::sdk_output_end>("sdkOutputEnd"),
-                        InstanceMethod<&Middleware::take_output>("takeOutput"),
-                        InstanceMethod<&Middleware::stats>("stats"),
-                        InstanceMethod<&Middleware::close>("close"),
-                        InstanceAccessor<&Middleware::replaced>("replaced"),
-                        InstanceAccessor<&Middleware::last_error>("lastError"),
-                        InstanceAccessor<&Middleware::closed>("closed")});
+    return DefineClass(
+        env, kName,
+        {InstanceMethod<&Middleware::feed>("feed"),
+         InstanceMethod<&Middleware::finish_input>("finishInput"),
+         InstanceMethod<&Middleware::take_sdk_input>("takeSdkInput"),
+         InstanceMethod<&Middleware::sdk_output>("sdkOutput"),
+         InstanceMethod<&Middleware::sdk_output_end>("sdkOutputEnd"),
+         InstanceMethod<&Middleware::take_output>("takeOutput"),
+         InstanceMethod<&Middleware::stats>("stats"), InstanceMethod<&Middleware::close>("close"),
+         InstanceAccessor<&Middleware::replaced>("replaced"),
+         InstanceAccessor<&Middleware::last_error>("lastError"),
+         InstanceAccessor<&Middleware::closed>("closed")});
   }
 
   explicit Middleware(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Middleware>(info) {

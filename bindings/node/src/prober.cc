@@ -25,13 +25,15 @@ tether_probe_selection selection_value(const Napi::Value &v) {
   if (s == "one-per-deployment") return TETHER_PROBE_ONE_PER_DEPLOYMENT;
   if (s == "sample") return TETHER_PROBE_SAMPLE;
   if (s == "all") return TETHER_PROBE_ALL;
-  throw Napi::TypeError::New(v.Env(), "selection must be 'one-per-deployment', 'sample' or 'all', got " +
-                                          (v.IsString() ? "'" + s + "'" : type_name(v)));
+  throw Napi::TypeError::New(v.Env(),
+                             "selection must be 'one-per-deployment', 'sample' or 'all', got " +
+                                 (v.IsString() ? "'" + s + "'" : type_name(v)));
 }
 
 double double_value(const Napi::Value &v, const char *what) {
   if (!v.IsNumber()) {
-    throw Napi::TypeError::New(v.Env(), std::string(what) + " must be a number, got " + type_name(v));
+    throw Napi::TypeError::New(v.Env(),
+                               std::string(what) + " must be a number, got " + type_name(v));
   }
   return v.As<Napi::Number>().DoubleValue();
 }
@@ -39,40 +41,40 @@ double double_value(const Napi::Value &v, const char *what) {
 class Prober : public Napi::ObjectWrap<Prober> {
  public:
   static Napi::Function define(Napi::Env env) {
-    return DefineClass(env, kName,
-                       {InstanceMethod<&Prober::add_stream>("addStream"),
-                        InstanceMethod<&Prober::remove_stream>("removeStream"),
-                        InstanceMethod<&Prober::poll>("poll"),
-                        InstanceMethod<&Prober::on_pong>("onPong"),
-                        InstanceMethod<&Prober::on_pong_message>("onPongMessage"),
-                        InstanceMethod<&Prober::state>("state"),
-                        InstanceMethod<&Prober::summary>("summary"),
-                        InstanceMethod<&Prober::stats>("stats"),
-                        InstanceMethod<&Prober::prometheus>("prometheus"),
-                        InstanceMethod<&Prober::close>("close"),
-                        InstanceAccessor<&Prober::last_error>("lastError"),
-                        InstanceAccessor<&Prober::closed>("closed")});
+    return DefineClass(
+        env, kName,
+        {InstanceMethod<&Prober::add_stream>("addStream"),
+         InstanceMethod<&Prober::remove_stream>("removeStream"),
+         InstanceMethod<&Prober::poll>("poll"), InstanceMethod<&Prober::on_pong>("onPong"),
+         InstanceMethod<&Prober::on_pong_message>("onPongMessage"),
+         InstanceMethod<&Prober::state>("state"), InstanceMethod<&Prober::summary>("summary"),
+         InstanceMethod<&Prober::stats>("stats"), InstanceMethod<&Prober::prometheus>("prometheus"),
+         InstanceMethod<&Prober::close>("close"),
+         InstanceAccessor<&Prober::last_error>("lastError"),
+         InstanceAccessor<&Prober::closed>("closed")});
   }
 
   explicit Prober(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Prober>(info) {
     Napi::Env env = info.Env();
     Napi::Object options = options_arg(
         info, 0, kName,
-        {"selection", "sampleSize", "intervalNs", "suspectIntervalNs", "pongTimeoutNs",
-         "windowNs", "windowMaxSamples", "minSamples", "quantile", "degradedRttNs",
-         "congestedRttNs", "degradedTimeoutRatio", "congestedTimeoutRatio", "exitFraction",
-         "escalateAfter", "recoverAfter", "maxStreams", "maxDeployments", "onStateChange"});
+        {"selection", "sampleSize", "intervalNs", "suspectIntervalNs", "pongTimeoutNs", "windowNs",
+         "windowMaxSamples", "minSamples", "quantile", "degradedRttNs", "congestedRttNs",
+         "degradedTimeoutRatio", "congestedTimeoutRatio", "exitFraction", "escalateAfter",
+         "recoverAfter", "maxStreams", "maxDeployments", "onStateChange"});
     tether_prober_options o;
     tether_prober_options_init(&o);
     auto u64 = [&](const char *key, auto *field, uint64_t max) {
       Napi::Value v = options.Get(key);
-      if (!v.IsUndefined()) *field = static_cast<std::remove_pointer_t<decltype(field)>>(u64_value(v, key, max));
+      if (!v.IsUndefined())
+        *field = static_cast<std::remove_pointer_t<decltype(field)>>(u64_value(v, key, max));
     };
     auto real = [&](const char *key, double *field) {
       Napi::Value v = options.Get(key);
       if (!v.IsUndefined()) *field = double_value(v, key);
     };
-    if (Napi::Value v = options.Get("selection"); !v.IsUndefined()) o.selection = selection_value(v);
+    if (Napi::Value v = options.Get("selection"); !v.IsUndefined())
+      o.selection = selection_value(v);
     u64("sampleSize", &o.sample_size, UINT32_MAX);
     u64("intervalNs", &o.interval_ns, UINT64_MAX);
     u64("suspectIntervalNs", &o.suspect_interval_ns, UINT64_MAX);

@@ -15,16 +15,15 @@ constexpr const char *kName = "Session";
 class Session : public Napi::ObjectWrap<Session> {
  public:
   static Napi::Function define(Napi::Env env) {
-    return DefineClass(env, kName,
-                       {InstanceMethod<&Session::feed>("feed"),
-                        InstanceMethod<&Session::finish_input>("finishInput"),
-                        InstanceMethod<&Session::next_event>("nextEvent"),
-                        InstanceMethod<&Session::send>("send"),
-                        InstanceMethod<&Session::take_output>("takeOutput"),
-                        InstanceMethod<&Session::stats>("stats"),
-                        InstanceMethod<&Session::close>("close"),
-                        InstanceAccessor<&Session::last_error>("lastError"),
-                        InstanceAccessor<&Session::closed>("closed")});
+    return DefineClass(
+        env, kName,
+        {InstanceMethod<&Session::feed>("feed"),
+         InstanceMethod<&Session::finish_input>("finishInput"),
+         InstanceMethod<&Session::next_event>("nextEvent"), InstanceMethod<&Session::send>("send"),
+         InstanceMethod<&Session::take_output>("takeOutput"),
+         InstanceMethod<&Session::stats>("stats"), InstanceMethod<&Session::close>("close"),
+         InstanceAccessor<&Session::last_error>("lastError"),
+         InstanceAccessor<&Session::closed>("closed")});
   }
 
   explicit Session(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Session>(info) {

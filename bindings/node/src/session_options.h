@@ -7,8 +7,8 @@
 
 namespace tether_node {
 
-#define TETHER_NODE_SESSION_OPTION_KEYS                                                   \
-  "protocolVersion", "maxFramePayload", "maxMessageSize", "inboundBudget",                \
+#define TETHER_NODE_SESSION_OPTION_KEYS                                    \
+  "protocolVersion", "maxFramePayload", "maxMessageSize", "inboundBudget", \
       "outboundHighWatermark", "outboundLowWatermark", "extensions"
 
 tether_session_options session_options(const Napi::Object &options);
