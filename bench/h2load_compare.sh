@@ -8,7 +8,11 @@
 # the same SDK without it (bindings/go/examples/sdk-echo, built into TETHER_GO_BIN by
 # ./run test go): the adapter's cost, target at most 10% fewer requests/s.
 #
-#   bench/h2load_compare.sh [go-sdk]  env: REQUESTS (20000) CLIENTS (8) STREAMS (8, per client)
+# With node-sdk: the official TypeScript SDK behind tether's adapter against the same
+# service without it (bindings/node/examples/sdk_service.mjs, after ./run test node),
+# target at most 10% fewer requests/s, and the Node reference endpoint beside them.
+#
+#   bench/h2load_compare.sh [go-sdk|node-sdk]  env: REQUESTS (20000) CLIENTS (8) STREAMS (8, per client)
 #                                       TETHER_BUILD_DIR (build) TETHER_GO_BIN (.cache/go/bin)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +32,8 @@ MODE=${1:-ts-sdk}
 case $MODE in
   ts-sdk) [ -x "$BUILD/tether-endpoint" ] || die "$BUILD/tether-endpoint is not built (./run build)" ;;
   go-sdk) [ -x "$GO_BIN/sdk-echo" ] || die "$GO_BIN/sdk-echo is not built (./run test go)" ;;
-  *) die "unknown comparison $MODE (ts-sdk, go-sdk)" ;;
+  node-sdk) [ -f "$ROOT/bindings/node/build/Release/tether.node" ] || die "the Node binding is not built (./run test node)" ;;
+  *) die "unknown comparison $MODE (ts-sdk, go-sdk, node-sdk)" ;;
 esac
 if [ ! -d "$TS/node_modules/@restatedev/restate-sdk" ]; then
   (cd "$TS" && npm ci --no-audit --no-fund --loglevel=error) >&2 || die "npm ci in $TS failed"
@@ -55,6 +60,29 @@ if [ "$MODE" = go-sdk ]; then
   table go-sdk+tether go-sdk
   awk -v a="$A_RPS" -v b="$B_RPS" 'BEGIN {
     printf "ratio go-sdk+tether/go-sdk: %.3fx requests/s (target >= 0.90: %s)\n", a / b, (a / b >= 0.9 ? "met" : "NOT met")
+  }'
+  exit 0
+fi
+
+if [ "$MODE" = node-sdk ]; then
+  NODE=$ROOT/bindings/node
+  # The SDK logs two INFO lines per invocation by default; tether logs none.
+  RESTATE_LOGGING=ERROR start node-sdk-tether node "$NODE/examples/sdk_service.mjs" --port 0
+  A_URL=$URL
+  RESTATE_LOGGING=ERROR start node-sdk node "$NODE/examples/sdk_service.mjs" --port 0 --stock
+  B_URL=$URL
+  start node-endpoint node "$NODE/examples/endpoint.mjs" --port 0
+  N_URL=$URL
+  for u in "$A_URL" "$B_URL" "$N_URL"; do node "$TS/check.mjs" "$u" || die "$u gave a wrong answer"; done
+  echo "h2load: $REQUESTS requests, $CLIENTS connections x $STREAMS streams, 1 thread; body $(stat -c %s "$WORK/body") bytes ($CONTENT_TYPE)"
+  read -r A_RPS A_P50 A_P90 A_P99 < <(load node-sdk-tether "$A_URL") || exit 1
+  read -r B_RPS B_P50 B_P90 B_P99 < <(load node-sdk "$B_URL") || exit 1
+  read -r N_RPS N_P50 N_P90 N_P99 < <(load node-endpoint "$N_URL") || exit 1
+  table node-sdk+tether node-sdk
+  printf '%-16s %12s %10s %10s %10s\n' node-endpoint "$N_RPS" "$N_P50" "$N_P90" "$N_P99"
+  awk -v a="$A_RPS" -v b="$B_RPS" -v n="$N_RPS" 'BEGIN {
+    printf "ratio node-sdk+tether/node-sdk: %.3fx requests/s (target >= 0.90: %s)\n", a / b, (a / b >= 0.9 ? "met" : "NOT met")
+    printf "ratio node-endpoint/node-sdk: %.2fx requests/s\n", n / b
   }'
   exit 0
 fi

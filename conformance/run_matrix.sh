@@ -2,12 +2,14 @@
 # Runs tether-conformance against the C++ reference endpoint and every binding's
 # reference endpoint that exists, then prints the matrix (case x language).
 #
-#   conformance/run_matrix.sh [LANGUAGE...]   languages: cpp python python-sdk go go-sdk
-#                                             (default: all)
+#   conformance/run_matrix.sh [LANGUAGE...]   languages: cpp python python-sdk go go-sdk node
+#                                             node-sdk (default: all)
 #
 # python-sdk is not a reference endpoint but the official Python SDK (restate-sdk)
 # behind tether's ASGI middleware (bindings/python/examples/sdk_service.py); go-sdk
 # likewise the official Go SDK behind tethersdk.Wrap.
+# node-sdk: the official TypeScript SDK behind tether's adapter
+# (bindings/node/examples/sdk_service.mjs).
 #
 # Each endpoint is started on an ephemeral port, run through every case with its
 # default limit (32 MiB), then restarted with --max-message-size 256 MiB for the large
@@ -15,7 +17,8 @@
 # endpoint is not built or installed shows "n/a" (the Python column needs the binding
 # in .cache/venv-python: `./run test python` installs it; the go and go-sdk columns
 # need .cache/go/bin from `./run test go`: go is the binding's reference endpoint,
-# go-sdk the official Go SDK behind tether's adapter).
+# go-sdk the official Go SDK behind tether's adapter; the node columns need
+# bindings/node built: `./run test node`).
 #
 # Environment: TETHER_BUILD_DIR (default build), TETHER_PYTHON (default
 # .cache/venv-python/bin/python), TETHER_GO_BIN (default .cache/go/bin). Exits non-zero
@@ -27,7 +30,8 @@ RUNNER=$BUILD/tether-conformance
 PYTHON=${TETHER_PYTHON:-$ROOT/.cache/venv-python/bin/python}
 LARGE_LIMIT=$((256 * 1024 * 1024))
 GO_BIN=${TETHER_GO_BIN:-$ROOT/.cache/go/bin}
-LANGUAGES=(cpp python python-sdk go go-sdk)
+NODE_BINDING=$ROOT/bindings/node
+LANGUAGES=(cpp python python-sdk go go-sdk node node-sdk)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tether-conformance.XXXXXX")
 ENDPOINT_PID=""
@@ -73,6 +77,15 @@ endpoint_command() {
       [ -x "$GO_BIN/sdk-echo" ] || { echo "$GO_BIN/sdk-echo is not built (./run test go)"; return 1; }
       CMD=("$GO_BIN/sdk-echo" --port 0)
       LOOP=separate
+      ;;
+    node | node-sdk)
+      if ! [ -f "$NODE_BINDING/build/Release/tether.node" ]; then
+        echo "the Node binding is not built in $NODE_BINDING (./run test node)"
+        return 1
+      fi
+      CMD=(node "$NODE_BINDING/examples/endpoint.mjs" --port 0)
+      [ "$1" = node-sdk ] && CMD=(node "$NODE_BINDING/examples/sdk_service.mjs" --port 0)
+      LOOP=shared
       ;;
     *)
       echo "no reference endpoint for $1"

@@ -8,9 +8,11 @@
 # stopped by pid on exit, failure included.
 #
 #   tests/interop/interop.sh [ENDPOINT...]   endpoints: cpp python python-sdk python-sdk-stock
-#                                            go go-sdk go-sdk-stock (default: all found)
+#                                            go go-sdk go-sdk-stock node node-sdk
+#                                            node-sdk-stock (default: all found)
 #
-# python-sdk and go-sdk are the official Python and Go SDKs behind tether's adapters;
+# python-sdk, go-sdk and node-sdk are the official Python, Go and TypeScript SDKs behind
+# tether's adapters; node-sdk-stock is checked like python-sdk-stock;
 # python-sdk-stock is the Python service without it, checked for the failure tether
 # fixes (an oversize output retried, never completed); go-sdk-stock likewise, whose
 # 40 MiB behaviour is reported beside (not judged: it is upstream's).
@@ -251,6 +253,15 @@ endpoint_command() {
     go) [ -x "$GO_BIN/endpoint" ] && echo "$GO_BIN/endpoint --port 0" ;;
     go-sdk) [ -x "$GO_BIN/sdk-echo" ] && echo "$GO_BIN/sdk-echo --port 0" ;;
     go-sdk-stock) [ -x "$GO_BIN/sdk-echo" ] && echo "$GO_BIN/sdk-echo --tether=false --port 0" ;;
+    node | node-sdk | node-sdk-stock)
+      local dir=$ROOT/bindings/node
+      [ -f "$dir/build/Release/tether.node" ] || return 0
+      case $1 in
+        node) echo "node $dir/examples/endpoint.mjs --port 0" ;;
+        node-sdk) echo "node $dir/examples/sdk_service.mjs --port 0" ;;
+        node-sdk-stock) echo "node $dir/examples/sdk_service.mjs --port 0 --stock" ;;
+      esac
+      ;;
   esac
 }
 
@@ -299,7 +310,7 @@ run_endpoint() {
   check_echo "$name"
   check_big_ok "$name"
   case $name in
-    python-sdk-stock) check_big_retried "$name" ;;
+    python-sdk-stock | node-sdk-stock) check_big_retried "$name" ;;
     go-sdk-stock) report_big_stock "$name" ;;
     *) check_big_refused "$name" ;;
   esac
@@ -315,7 +326,8 @@ run_endpoint() {
 main() {
   local endpoints=("$@")
   # (the stock SDKs last: their refused invocation is retried against the latest deployment)
-  [ ${#endpoints[@]} -gt 0 ] || endpoints=(cpp python go python-sdk go-sdk python-sdk-stock go-sdk-stock)
+  [ ${#endpoints[@]} -gt 0 ] || endpoints=(cpp python go node python-sdk go-sdk node node-sdk python-sdk-stock
+    go-sdk-stock node-sdk-stock)
   if ! install_server || ! start_server; then
     fail "Restate server setup"
   else
