@@ -11,7 +11,9 @@ bytes in and bytes out:
   big    input: decimal N; output: N zero bytes
   block  input: decimal ms; blocks the asyncio loop that long (time.sleep), returns "ok"
 
-Try it:  curl --http2-prior-knowledge http://127.0.0.1:PORT/discover
+Try it:  curl --http2-prior-knowledge http://127.0.0.1:PORT/discover \
+           -H 'accept: application/vnd.restate.endpointmanifest.v3+json'
+(the SDK refuses an accept of */*), or register it with a Restate server.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import restate
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
 from restate.serde import BytesSerde
+from restate.server import install_shutdown_hook
 
 import tether
 import tether.asgi
@@ -84,8 +87,16 @@ def main(argv: list[str]) -> int:
     config.accesslog = None
     config.loglevel = "WARNING"
     print(f"listening on http://{host}:{port}", flush=True)
-    asyncio.run(serve(make_app(args.max_message_size, args.stock), config))
+    asyncio.run(run(make_app(args.max_message_size, args.stock), config))
     return 0
+
+
+async def run(app, config: Config) -> None:
+    # The SDK takes SIGTERM over on the loop (to end its invocations gracefully) and so
+    # hypercorn's own handler never runs: a hook beside the SDK's stops the server.
+    stop = asyncio.Event()
+    install_shutdown_hook(asyncio.get_running_loop(), stop.set)
+    await serve(app, config, shutdown_trigger=stop.wait)
 
 
 if __name__ == "__main__":

@@ -83,7 +83,8 @@ class TetherMiddleware:
     """ASGI middleware: a tether session in front of every invocation stream of app.
 
     max_output_size: the runtime's limit for one message (default 32 MiB, the Restate
-    server's); extensions: the EXT_* set offered to the runtime (default EXT_ALL);
+    server's); extensions: the EXT_* features accepted when the runtime offers them
+    (default EXT_ALL);
     other keywords are tether.Session options (max_frame_payload, max_message_size,
     inbound_budget, outbound_high_watermark, outbound_low_watermark). Bad options
     raise here, not on the first request."""
