@@ -21,6 +21,7 @@ pb::ErrorMessage error_of(const Frame &f) {
 // handler left without a result gets the endpoint's 500, cut to fit a small limit.
 TEST(H2Reply, RepliesWithBadTextAreRefusedAndTheStreamStillEnds) {
   struct Seen {
+    std::mutex mu;  // written on a dispatch thread, read here
     tether_status not_utf8 = TETHER_OK, too_large = TETHER_OK;
     std::string why_not_utf8, why_too_large;
   } seen;
@@ -32,6 +33,7 @@ TEST(H2Reply, RepliesWithBadTextAreRefusedAndTheStreamStillEnds) {
         e, "Echo", "bad_text",
         [](const tether_invocation_input *, tether_reply *reply, void *p) {
           auto &s = *static_cast<Seen *>(p);
+          std::lock_guard<std::mutex> lock(s.mu);
           s.not_utf8 = tether_reply_failure(reply, 400, "\xff\xfe", 2);
           s.why_not_utf8 = tether_reply_last_error(reply);
           std::string long_text(100, 'e');
@@ -43,6 +45,7 @@ TEST(H2Reply, RepliesWithBadTextAreRefusedAndTheStreamStillEnds) {
   Conn conn(endpoint.port());
   int32_t id = conn.invoke("bad_text", "");
   ASSERT_TRUE(conn.wait_closed(id));
+  std::lock_guard<std::mutex> lock(seen.mu);
   EXPECT_EQ(seen.not_utf8, TETHER_INVALID_ARGUMENT);
   EXPECT_NE(seen.why_not_utf8.find("UTF-8"), std::string::npos) << seen.why_not_utf8;
   EXPECT_EQ(seen.too_large, TETHER_MESSAGE_TOO_LARGE);
