@@ -21,6 +21,7 @@ import (
 	"time"
 
 	restate "github.com/restatedev/sdk-go"
+	"github.com/restatedev/sdk-go/encoding"
 	"github.com/restatedev/sdk-go/server"
 
 	"tether.dev/tether"
@@ -31,6 +32,15 @@ const (
 	maxBig     = 1 << 30
 	maxBlockMs = 60000
 )
+
+// anyBytes is the SDK's BinaryCodec taking a request of any content type (curl posts
+// form-urlencoded; the other Echo endpoints take any), so the ingress accepts it.
+type anyBytes struct{ encoding.Codec }
+
+func (anyBytes) ContentType() string { return "*/*" }
+func (anyBytes) InputRequired() bool { return false } // an empty body is a valid input
+
+var anyInput = restate.WithInputCodec(anyBytes{encoding.BinaryCodec}) // after WithBinary
 
 func decimal(in []byte, handler string, max uint64) (uint64, error) {
 	n, err := strconv.ParseUint(string(in), 10, 64)
@@ -46,7 +56,7 @@ func echoService() restate.ServiceDefinition {
 	return restate.NewService("Echo").
 		Handler("echo", restate.NewServiceHandler(func(ctx restate.Context, in []byte) ([]byte, error) {
 			return in, nil
-		}, restate.WithBinary)).
+		}, restate.WithBinary, anyInput)).
 		Handler("big", restate.NewServiceHandler(func(ctx restate.Context, in []byte) ([]byte, error) {
 			n, err := decimal(in, "big", maxBig)
 			if err != nil {
@@ -57,7 +67,7 @@ func echoService() restate.ServiceDefinition {
 				out[i] = byte('a' + i%26)
 			}
 			return out, nil
-		}, restate.WithBinary)).
+		}, restate.WithBinary, anyInput)).
 		Handler("block", restate.NewServiceHandler(func(ctx restate.Context, in []byte) ([]byte, error) {
 			ms, err := decimal(in, "block", maxBlockMs)
 			if err != nil {
@@ -65,7 +75,7 @@ func echoService() restate.ServiceDefinition {
 			}
 			time.Sleep(time.Duration(ms) * time.Millisecond)
 			return []byte("ok"), nil
-		}, restate.WithBinary))
+		}, restate.WithBinary, anyInput))
 }
 
 func main() {
