@@ -10,7 +10,7 @@
 #   native/build.sh TARGET
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../../../.." && pwd)
+ROOT=${TETHER_ROOT:-$(cd "$HERE/../../../.." && pwd)}
 TARGET=$1
 JOBS=${TETHER_JOBS:-2}
 command -v swig >/dev/null || { echo "swig not found (Debian package swig)" >&2; exit 1; }

@@ -4,14 +4,12 @@ import dev.tether.jni.TetherNative;
 import dev.tether.jni.TetherNativeJNI;
 import dev.tether.jni.tether_decoder_options;
 import dev.tether.jni.tether_frame;
-import java.nio.ByteBuffer;
 
 /**
  * A streaming frame decoder (tether_decoder): bytes may arrive split anywhere; each header
  * is checked against the limits before its payload is buffered.
  */
-public final class Decoder extends NativeHandle {
-  private final Bytes bytes = new Bytes();
+public final class Decoder extends FeedHandle {
   private final tether_frame frame;
 
   /** The defaults: 1 MiB frames, no CONTINUED flag. */
@@ -70,31 +68,9 @@ public final class Decoder extends NativeHandle {
     return TetherNative.tether_decoder_last_error(address());
   }
 
-  /** Returns the bytes taken (fewer when the buffer of decoded frames is full). */
-  public synchronized int feed(byte[] data, int offset, int length) {
-    return feedAt(bytes.stage(data, offset, length), length);
-  }
-
-  public int feed(byte[] data) {
-    if (data == null) {
-      throw new InvalidArgumentException("data is null");
-    }
-    return feed(data, 0, data.length);
-  }
-
-  /** Feeds the buffer's remaining bytes and advances its position by what was taken. */
-  public synchronized int feed(ByteBuffer data) {
-    int taken = feedAt(bytes.stage(data), data.remaining());
-    data.position(data.position() + taken);
-    return taken;
-  }
-
-  private int feedAt(long source, int length) {
-    int status = TetherNative.tether_decoder_feed(address(), source, length, out1);
-    if (status != Status.OK && status != Status.WOULD_BLOCK) {
-      check(status);
-    }
-    return (int) out1[0];
+  @Override
+  int nativeFeed(long handle, long source, long length, long[] consumed) {
+    return TetherNative.tether_decoder_feed(handle, source, length, consumed);
   }
 
   /** The next frame in arrival order, or null. */

@@ -20,7 +20,7 @@ import java.util.List;
  * (Pings are answered there) and, on RUN, runs the handler on {@link #input} and hands its
  * result to {@link #complete} / {@link #failTerminal} / {@link #failRetryable}.
  */
-public final class Invocation extends NativeHandle {
+public final class Invocation extends StreamHandle {
   /** What {@link #poll} reports. */
   public enum Event {
     /** Input is ready: run the handler. */
@@ -40,7 +40,6 @@ public final class Invocation extends NativeHandle {
     DONE
   }
 
-  private final Bytes bytes = new Bytes();
   private final tether_invocation_event event;
 
   public Invocation() {
@@ -122,31 +121,19 @@ public final class Invocation extends NativeHandle {
     return TetherNative.tether_invocation_last_error(address());
   }
 
-  /** Returns the bytes taken (fewer when the inbound budget is full: poll, then feed the rest). */
-  public synchronized int feed(byte[] data, int offset, int length) {
-    return feedAt(bytes.stage(data, offset, length), length);
+  @Override
+  int nativeFeed(long handle, long source, long length, long[] consumed) {
+    return TetherNative.tether_invocation_feed(handle, source, length, consumed);
   }
 
-  public int feed(byte[] data) {
-    if (data == null) {
-      throw new InvalidArgumentException("data is null");
-    }
-    return feed(data, 0, data.length);
+  @Override
+  int nativePending(long handle, long[] span) {
+    return TetherNative.tether_invocation_pending_output(handle, span);
   }
 
-  /** Feeds the buffer's remaining bytes and advances its position by what was taken. */
-  public synchronized int feed(ByteBuffer data) {
-    int taken = feedAt(bytes.stage(data), data.remaining());
-    data.position(data.position() + taken);
-    return taken;
-  }
-
-  private int feedAt(long source, int length) {
-    int status = TetherNative.tether_invocation_feed(address(), source, length, out1);
-    if (status != Status.OK && status != Status.WOULD_BLOCK) {
-      check(status);
-    }
-    return (int) out1[0];
+  @Override
+  int nativeConsume(long handle, long n) {
+    return TetherNative.tether_invocation_consume_output(handle, n);
   }
 
   public synchronized void finishInput() {
@@ -243,43 +230,6 @@ public final class Invocation extends NativeHandle {
 
   public synchronized State state() {
     return State.values()[TetherNative.tether_invocation_state_get(address())];
-  }
-
-  /** Bytes of output waiting for the transport (the next contiguous piece). */
-  public synchronized int pendingOutput() {
-    check(TetherNative.tether_invocation_pending_output(address(), span));
-    return (int) span[1];
-  }
-
-  /** Takes up to limit bytes of queued output (a copy); empty when there is none. */
-  public synchronized byte[] takeOutput(int limit) {
-    if (limit < 0) {
-      throw new InvalidArgumentException("limit " + limit + " is negative");
-    }
-    check(TetherNative.tether_invocation_pending_output(address(), span));
-    int n = (int) Math.min(span[1], limit);
-    byte[] out = Bytes.copy(span[0], n);
-    check(TetherNative.tether_invocation_consume_output(address(), n));
-    return out;
-  }
-
-  /** Copies queued output into target (up to its remaining space); returns the bytes taken. */
-  public synchronized int takeOutput(ByteBuffer target) {
-    if (target == null || target.isReadOnly()) {
-      throw new InvalidArgumentException("target is null or read-only");
-    }
-    int total = 0;
-    while (target.hasRemaining()) {
-      check(TetherNative.tether_invocation_pending_output(address(), span));
-      int n = (int) Math.min(span[1], target.remaining());
-      if (n == 0) {
-        break;
-      }
-      Bytes.copyInto(span[0], n, target);
-      check(TetherNative.tether_invocation_consume_output(address(), n));
-      total += n;
-    }
-    return total;
   }
 
   public synchronized SessionStats sessionStats() {

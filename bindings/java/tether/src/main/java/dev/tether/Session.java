@@ -13,8 +13,7 @@ import java.nio.ByteBuffer;
  * #nextEvent} (a Ping's Pong is queued right there) and {@link #send}. Methods are
  * synchronized: one thread at a time, as the C handle requires.
  */
-public final class Session extends NativeHandle {
-  private final Bytes bytes = new Bytes();
+public final class Session extends StreamHandle {
   private final tether_event event;
   private final int protocolVersion;
 
@@ -65,37 +64,19 @@ public final class Session extends NativeHandle {
     return protocolVersion;
   }
 
-  /**
-   * Parses input and queues complete messages; returns the bytes taken: all of them, or
-   * fewer when the inbound budget is full (dispatch, then feed the rest). A malformed input
-   * throws its ProtocolException (the session queued an ErrorMessage 571).
-   */
-  public synchronized int feed(byte[] data, int offset, int length) {
-    long source = bytes.stage(data, offset, length);
-    return feedAt(source, length);
+  @Override
+  int nativeFeed(long handle, long source, long length, long[] consumed) {
+    return TetherNative.tether_session_feed(handle, source, length, consumed);
   }
 
-  public int feed(byte[] data) {
-    if (data == null) {
-      throw new InvalidArgumentException("data is null");
-    }
-    return feed(data, 0, data.length);
+  @Override
+  int nativePending(long handle, long[] span) {
+    return TetherNative.tether_session_pending_output(handle, span);
   }
 
-  /** Feeds the buffer's remaining bytes and advances its position by what was taken. */
-  public synchronized int feed(ByteBuffer data) {
-    long source = bytes.stage(data);
-    int taken = feedAt(source, data.remaining());
-    data.position(data.position() + taken);
-    return taken;
-  }
-
-  private int feedAt(long source, int length) {
-    int status = TetherNative.tether_session_feed(address(), source, length, out1);
-    if (status != Status.OK && status != Status.WOULD_BLOCK) {
-      check(status);
-    }
-    return (int) out1[0];
+  @Override
+  int nativeConsume(long handle, long n) {
+    return TetherNative.tether_session_consume_output(handle, n);
   }
 
   /** Declares the end of input; TruncatedException if it ended inside a frame or message. */
@@ -151,68 +132,6 @@ public final class Session extends NativeHandle {
     if (type < 0 || type > 0xFFFF) {
       throw new InvalidArgumentException("message type " + type + " is outside 0..0xFFFF");
     }
-  }
-
-  /** Bytes of output waiting for the transport (the next contiguous piece). */
-  public synchronized int pendingOutput() {
-    check(TetherNative.tether_session_pending_output(address(), span));
-    return (int) span[1];
-  }
-
-  /** Takes up to limit bytes of queued output (a copy); empty when there is none. */
-  public synchronized byte[] takeOutput(int limit) {
-    if (limit < 0) {
-      throw new InvalidArgumentException("limit " + limit + " is negative");
-    }
-    byte[] all = null;
-    int total = 0;
-    while (total < limit) {
-      check(TetherNative.tether_session_pending_output(address(), span));
-      int n = (int) Math.min(span[1], limit - total);
-      if (n == 0) {
-        break;
-      }
-      if (all == null && (n == span[1] || n == limit)) {
-        all = Bytes.copy(span[0], n);
-      } else {
-        byte[] grown = new byte[total + n];
-        if (all != null) {
-          System.arraycopy(all, 0, grown, 0, total);
-        }
-        TetherNative.copyToArray(span[0], grown, total, n);
-        all = grown;
-      }
-      total += n;
-      check(TetherNative.tether_session_consume_output(address(), n));
-    }
-    return all == null ? new byte[0] : all;
-  }
-
-  /** Takes every byte of queued output. */
-  public byte[] takeOutput() {
-    return takeOutput(Integer.MAX_VALUE);
-  }
-
-  /** Copies queued output into target (up to its remaining space); returns the bytes taken. */
-  public synchronized int takeOutput(ByteBuffer target) {
-    if (target == null) {
-      throw new InvalidArgumentException("target is null");
-    }
-    if (target.isReadOnly()) {
-      throw new InvalidArgumentException("target is read-only");
-    }
-    int total = 0;
-    while (target.hasRemaining()) {
-      check(TetherNative.tether_session_pending_output(address(), span));
-      int n = (int) Math.min(span[1], target.remaining());
-      if (n == 0) {
-        break;
-      }
-      Bytes.copyInto(span[0], n, target);
-      check(TetherNative.tether_session_consume_output(address(), n));
-      total += n;
-    }
-    return total;
   }
 
   public synchronized SessionStats stats() {

@@ -40,7 +40,9 @@ class MisuseTest {
       assertThrows(InvalidArgumentException.class, () -> s.feed((ByteBuffer) null));
       assertThrows(InvalidArgumentException.class, () -> s.feed(new byte[4], 3, 2));
       assertThrows(InvalidArgumentException.class, () -> s.feed(new byte[4], -1, 1));
-      assertThrows(InvalidArgumentException.class, () -> s.send(Tether.MSG_OUTPUT_COMMAND, null));
+      assertThrows(InvalidArgumentException.class, () -> s.send(Tether.MSG_OUTPUT_COMMAND, (byte[]) null));
+      assertThrows(
+          InvalidArgumentException.class, () -> s.send(Tether.MSG_OUTPUT_COMMAND, (ByteBuffer) null));
       assertThrows(InvalidArgumentException.class, () -> s.send(0x10000, new byte[0]));
       assertThrows(InvalidArgumentException.class, () -> s.takeOutput(-1));
       assertThrows(InvalidArgumentException.class, () -> s.takeOutput((ByteBuffer) null));
