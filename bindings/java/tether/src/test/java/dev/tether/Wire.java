@@ -6,17 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Protocol messages for the tests, encoded by hand (protobuf varints and byte fields). */
-final class Wire {
+public final class Wire {
   private Wire() {}
 
-  static byte[] frame(int type, int flags, byte[] payload) {
+  public static byte[] frame(int type, int flags, byte[] payload) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(Tether.frameHeader(type, flags, payload.length));
     out.writeBytes(payload);
     return out.toByteArray();
   }
 
-  static byte[] concat(byte[]... parts) {
+  public static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       out.writeBytes(p);
@@ -24,7 +24,7 @@ final class Wire {
     return out.toByteArray();
   }
 
-  static void varint(ByteArrayOutputStream out, long v) {
+  public static void varint(ByteArrayOutputStream out, long v) {
     while ((v & ~0x7FL) != 0) {
       out.write((int) ((v & 0x7F) | 0x80));
       v >>>= 7;
@@ -32,14 +32,14 @@ final class Wire {
     out.write((int) v);
   }
 
-  static void bytesField(ByteArrayOutputStream out, int field, byte[] value) {
+  public static void bytesField(ByteArrayOutputStream out, int field, byte[] value) {
     varint(out, ((long) field << 3) | 2);
     varint(out, value.length);
     out.writeBytes(value);
   }
 
   /** StartMessage{id, debug_id, known_entries = 1}. */
-  static byte[] start() {
+  public static byte[] start() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     bytesField(out, 1, new byte[] {1, 2, 3, 4});
     bytesField(out, 2, "inv_test".getBytes(StandardCharsets.UTF_8));
@@ -49,7 +49,7 @@ final class Wire {
   }
 
   /** InputCommandMessage{value = Value{content}}. */
-  static byte[] input(byte[] content) {
+  public static byte[] input(byte[] content) {
     ByteArrayOutputStream value = new ByteArrayOutputStream();
     bytesField(value, 1, content);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -57,18 +57,18 @@ final class Wire {
     return frame(Tether.MSG_INPUT_COMMAND, 0, out.toByteArray());
   }
 
-  static byte[] pingPayload(byte[] nonce) {
+  public static byte[] pingPayload(byte[] nonce) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     bytesField(out, 1, nonce);
     return out.toByteArray();
   }
 
-  static byte[] ping(byte[] nonce) {
+  public static byte[] ping(byte[] nonce) {
     return frame(Tether.MSG_PING, 0, pingPayload(nonce));
   }
 
   /** Every frame in bytes (a decoder that accepts chunks). */
-  static List<Frame> frames(byte[] bytes) {
+  public static List<Frame> frames(byte[] bytes) {
     try (Decoder d = new Decoder(0, 64L << 20, true)) {
       List<Frame> frames = new ArrayList<>();
       int off = 0;
@@ -83,7 +83,7 @@ final class Wire {
     }
   }
 
-  static List<Integer> types(List<Frame> frames) {
+  public static List<Integer> types(List<Frame> frames) {
     List<Integer> types = new ArrayList<>();
     for (Frame f : frames) {
       types.add(f.type());
@@ -92,10 +92,10 @@ final class Wire {
   }
 
   /** One protobuf field: number, and either a varint or the bytes of a length-delimited one. */
-  record Field(int number, long varint, byte[] bytes) {}
+  public record Field(int number, long varint, byte[] bytes) {}
 
   /** The fields of a protobuf message (varint and length-delimited only). */
-  static List<Field> fields(byte[] message) {
+  public static List<Field> fields(byte[] message) {
     List<Field> fields = new ArrayList<>();
     int[] at = {0};
     while (at[0] < message.length) {
@@ -131,7 +131,7 @@ final class Wire {
   }
 
   /** The first field numbered `number`, or null. */
-  static Field field(byte[] message, int number) {
+  public static Field field(byte[] message, int number) {
     for (Field f : fields(message)) {
       if (f.number() == number) {
         return f;
