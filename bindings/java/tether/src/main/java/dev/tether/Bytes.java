@@ -7,15 +7,25 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Moves bytes between Java and the library. Input is passed by address: a direct
- * ByteBuffer's own memory, or a handle's staging buffer that heap bytes are copied into.
- * Output (owned by the library until the next call) is copied out before the call returns.
+ * ByteBuffer's own memory, or a staging buffer that heap bytes are copied into (one per
+ * thread: it is used only during a call, and a handle is in one call at a time). Output
+ * (owned by the library until the next call) is copied out before the call returns.
  */
 final class Bytes {
-  /** Staging kept per handle; a larger input gets a buffer of its own for that call. */
+  /** Staging kept per thread; a larger input gets a buffer of its own for that call. */
   static final int STAGING_KEEP = 64 * 1024;
+
+  private static final ThreadLocal<Bytes> LOCAL = ThreadLocal.withInitial(Bytes::new);
 
   private ByteBuffer staging = ByteBuffer.allocateDirect(1024);
   private long stagingAddress = TetherNative.address(staging);
+
+  private Bytes() {}
+
+  /** This thread's staging. */
+  static Bytes local() {
+    return LOCAL.get();
+  }
 
 
   static void checkRange(int arrayLength, int offset, int length) {

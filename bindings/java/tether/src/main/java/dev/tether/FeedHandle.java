@@ -4,8 +4,6 @@ import java.nio.ByteBuffer;
 
 /** A handle that parses input: feed(byte[]) and feed(ByteBuffer) over one native feed call. */
 abstract class FeedHandle extends NativeHandle {
-  final Bytes bytes = new Bytes();
-
   FeedHandle(String kind, long address, Runnable free) {
     super(kind, address, free);
   }
@@ -19,7 +17,7 @@ abstract class FeedHandle extends NativeHandle {
    * ProtocolException or LimitException.
    */
   public synchronized int feed(byte[] data, int offset, int length) {
-    return feedAt(bytes.stage(data, offset, length), length);
+    return feedAt(Bytes.local().stage(data, offset, length), length);
   }
 
   public int feed(byte[] data) {
@@ -31,7 +29,7 @@ abstract class FeedHandle extends NativeHandle {
 
   /** Feeds the buffer's remaining bytes and advances its position by what was taken. */
   public synchronized int feed(ByteBuffer data) {
-    int taken = feedAt(bytes.stage(data), data.remaining());
+    int taken = feedAt(Bytes.local().stage(data), data.remaining());
     data.position(data.position() + taken);
     return taken;
   }

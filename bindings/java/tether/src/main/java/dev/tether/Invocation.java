@@ -201,12 +201,12 @@ public final class Invocation extends StreamHandle {
     if (value == null) {
       throw new InvalidArgumentException("value is null");
     }
-    long source = bytes.stage(value, 0, value.length);
+    long source = Bytes.local().stage(value, 0, value.length);
     check(TetherNative.tether_invocation_complete(address(), source, value.length));
   }
 
   public synchronized void complete(ByteBuffer value) {
-    long source = bytes.stage(value);
+    long source = Bytes.local().stage(value);
     check(TetherNative.tether_invocation_complete(address(), source, value.remaining()));
     value.position(value.limit());
   }

@@ -111,12 +111,12 @@ public final class Middleware extends StreamHandle {
    * returns normally (flush the output, end the response, stop the SDK).
    */
   public synchronized int sdkOutput(byte[] data, int offset, int length) {
-    return sdkOutputAt(bytes.stage(data, offset, length), length);
+    return sdkOutputAt(Bytes.local().stage(data, offset, length), length);
   }
 
   /** The buffer's remaining bytes; its position advances by what was taken. */
   public synchronized int sdkOutput(ByteBuffer data) {
-    int taken = sdkOutputAt(bytes.stage(data), data.remaining());
+    int taken = sdkOutputAt(Bytes.local().stage(data), data.remaining());
     data.position(data.position() + taken);
     return taken;
   }

@@ -95,8 +95,6 @@ public final class Prober extends NativeHandle {
     }
   }
 
-  private final Bytes bytes = new Bytes();
-
   public Prober() {
     this(new Options());
   }
@@ -204,7 +202,7 @@ public final class Prober extends NativeHandle {
     if (nonce == null) {
       throw new InvalidArgumentException("nonce is null");
     }
-    long source = bytes.stage(nonce, 0, nonce.length);
+    long source = Bytes.local().stage(nonce, 0, nonce.length);
     check(TetherNative.tether_prober_on_pong(address(), stream, source, nonce.length, nowNanos));
   }
 
@@ -213,7 +211,7 @@ public final class Prober extends NativeHandle {
     if (payload == null) {
       throw new InvalidArgumentException("payload is null");
     }
-    long source = bytes.stage(payload, 0, payload.length);
+    long source = Bytes.local().stage(payload, 0, payload.length);
     check(
         TetherNative.tether_prober_on_pong_message(
             address(), stream, source, payload.length, nowNanos));

@@ -109,7 +109,7 @@ public final class Session extends StreamHandle {
    */
   public synchronized void send(int type, byte[] payload, int offset, int length) {
     checkType(type);
-    long source = bytes.stage(payload, offset, length);
+    long source = Bytes.local().stage(payload, offset, length);
     check(TetherNative.tether_session_send(address(), type, source, length));
   }
 
@@ -123,7 +123,7 @@ public final class Session extends StreamHandle {
   /** Sends the buffer's remaining bytes as one message and advances its position to the limit. */
   public synchronized void send(int type, ByteBuffer payload) {
     checkType(type);
-    long source = bytes.stage(payload);
+    long source = Bytes.local().stage(payload);
     check(TetherNative.tether_session_send(address(), type, source, payload.remaining()));
     payload.position(payload.limit());
   }
