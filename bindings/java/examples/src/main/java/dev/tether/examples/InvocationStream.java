@@ -86,6 +86,9 @@ final class InvocationStream {
     schedule();
   }
 
+  // Buffer.getByteBuf() is the copy-free view of the request bytes in Vert.x 4 (deprecated
+  // there for 5's API; the SDK's own request adapter uses it too).
+  @SuppressWarnings("deprecation")
   private void onData(Buffer buffer) {
     ByteBuffer bytes = buffer.getByteBuf().nioBuffer();
     input.add(bytes);

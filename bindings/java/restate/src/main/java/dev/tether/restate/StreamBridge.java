@@ -134,6 +134,9 @@ final class StreamBridge {
     }
   }
 
+  // Buffer.getByteBuf() is the copy-free view of the request bytes in Vert.x 4 (deprecated
+  // there for 5's API; the SDK's own request adapter uses it too).
+  @SuppressWarnings("deprecation")
   private void onRequestData(Buffer buffer) {
     ByteBuffer bytes = buffer.getByteBuf().nioBuffer();
     if (closed || stopped) {
