@@ -15,8 +15,10 @@ import java.nio.ByteBuffer;
  * is queued; the wire bytes come out of {@link #takeOutput}.
  */
 public final class Middleware extends StreamHandle {
-  /** What {@link #takeSdkInput} returns once input finished and everything was taken. */
+  /** What {@link #takeSdkInput} returns while there is nothing yet. */
   private static final byte[] NOTHING = new byte[0];
+
+  private boolean blocked;
 
   public Middleware() {
     this(new SessionOptions(), 0);
@@ -104,11 +106,14 @@ public final class Middleware extends StreamHandle {
   }
 
   /**
-   * The SDK's output bytes (split anywhere); returns the bytes taken, fewer when output is
-   * at the high watermark (write output, then call again with the rest). The first message
-   * over the runtime's limit is replaced by a terminal Failure 413 + End and everything the
-   * SDK writes after it is taken and dropped: {@link #replaced()} turns true, and this call
-   * returns normally (flush the output, end the response, stop the SDK).
+   * The SDK's output bytes (split anywhere); returns the bytes taken. When output is at the
+   * session's high watermark {@link #outputBlocked()} turns true: write output, then call
+   * again with the rest, or {@link #retrySdkOutput()} when everything was taken. The first
+   * message over the runtime's limit is replaced by a terminal Failure 413 + End and what
+   * the SDK writes after it is taken and dropped: {@link #replaced()} turns true and this
+   * call returns normally (flush the output, end the response, stop the SDK).
+   * InvalidArgumentException: the SDK sent a type its protocol version does not know, a
+   * Ping or a Pong; the stream's output stops there.
    */
   public synchronized int sdkOutput(byte[] data, int offset, int length) {
     return sdkOutputAt(Bytes.local().stage(data, offset, length), length);
@@ -121,19 +126,37 @@ public final class Middleware extends StreamHandle {
     return taken;
   }
 
+  /** Retries a frame that was taken whole but waited for room; see {@link #outputBlocked()}. */
+  public synchronized void retrySdkOutput() {
+    sdkOutputAt(0, 0);
+  }
+
   private int sdkOutputAt(long source, int length) {
     int status = TetherNative.tether_middleware_sdk_output(address(), source, length, out1);
-    if (status != Status.OK
-        && status != Status.WOULD_BLOCK
-        && status != Status.MESSAGE_TOO_LARGE) {
+    blocked = status == Status.WOULD_BLOCK;
+    if (status != Status.OK && !blocked && status != Status.MESSAGE_TOO_LARGE) {
       check(status);
     }
     return (int) out1[0];
   }
 
-  /** The SDK ended its output: TruncatedException if it stopped inside a frame. */
-  public synchronized void sdkOutputEnd() {
-    check(TetherNative.tether_middleware_sdk_output_end(address()));
+  /** The last sdkOutput, retry or end stopped at the high watermark: write output first. */
+  public synchronized boolean outputBlocked() {
+    return blocked;
+  }
+
+  /**
+   * The SDK ended its output: true when done, false when a frame still waits for room
+   * (write output, {@link #retrySdkOutput()}, then call again). TruncatedException if the
+   * SDK stopped inside a frame.
+   */
+  public synchronized boolean sdkOutputEnd() {
+    int status = TetherNative.tether_middleware_sdk_output_end(address());
+    blocked = status == Status.WOULD_BLOCK;
+    if (!blocked) {
+      check(status);
+    }
+    return !blocked;
   }
 
   /** True once an oversize message was replaced by the 413 Failure. */

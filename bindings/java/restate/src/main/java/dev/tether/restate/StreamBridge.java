@@ -46,6 +46,7 @@ final class StreamBridge {
   private final ArrayDeque<ByteBuffer> sdkBytes = new ArrayDeque<>();
   private boolean sdkEnded;
   private boolean sdkOutputEnded;
+  private boolean outputBlocked;
   /** The SDK is cut off: malformed input, an oversize message, or the runtime went away. */
   private boolean stopped;
   private boolean closed;
@@ -255,40 +256,49 @@ final class StreamBridge {
   /** The SDK's output into the middleware (size-checked there). */
   private boolean takeSdkOutput() {
     boolean progress = false;
-    ByteBuffer next;
-    while (!stopped && (next = sdkBytes.peek()) != null) {
-      int before = next.remaining();
-      try {
+    try {
+      if (outputBlocked) { // a frame taken whole waits for room: retry it first
+        middleware.retrySdkOutput();
+        if (middleware.outputBlocked()) {
+          return false;
+        }
+        outputBlocked = false;
+        progress = true;
+      }
+      ByteBuffer next;
+      while (!stopped && (next = sdkBytes.peek()) != null) {
+        int before = next.remaining();
         middleware.sdkOutput(next);
-      } catch (TetherException e) {
-        LOG.warning("SDK output refused: " + e.getMessage());
-        stopSdk(e);
-        return true;
+        progress |= next.remaining() < before;
+        if (middleware.replaced()) { // a 413 Failure + End went out instead: the rest is dropped
+          LOG.warning("SDK output over the runtime's limit replaced by a terminal Failure 413");
+          stopSdk(null);
+          return true;
+        }
+        if (!next.hasRemaining()) {
+          sdkBytes.poll();
+        }
+        if (middleware.outputBlocked()) {
+          outputBlocked = true; // output at the high watermark: write first
+          return progress;
+        }
       }
-      progress |= next.remaining() < before;
-      if (middleware.replaced()) { // a 413 Failure + End went out instead: the rest is dropped
-        LOG.warning("SDK output over the runtime's limit replaced by a terminal Failure 413");
-        stopSdk(null);
-        return true;
+      if (sdkEnded && sdkBytes.isEmpty() && !sdkOutputEnded) {
+        progress = true;
+        if (stopped || middleware.sdkOutputEnd()) {
+          sdkOutputEnded = true;
+        } else {
+          outputBlocked = true;
+        }
       }
-      if (next.hasRemaining()) {
-        break; // output at the high watermark: write first
-      }
-      sdkBytes.poll();
+    } catch (TetherException e) { // a frame the protocol does not allow, or a truncated end
+      LOG.warning("SDK output refused: " + e.getMessage());
+      stopSdk(e);
+      sdkOutputEnded = true;
+      return true;
     }
     if (stopped) {
       sdkBytes.clear();
-    }
-    if (sdkEnded && sdkBytes.isEmpty() && !sdkOutputEnded) {
-      sdkOutputEnded = true;
-      progress = true;
-      if (!stopped) {
-        try {
-          middleware.sdkOutputEnd();
-        } catch (TetherException e) {
-          LOG.warning("the SDK ended its output badly: " + e.getMessage());
-        }
-      }
     }
     return progress;
   }
