@@ -69,7 +69,7 @@ public final class Wire {
 
   /** Every frame in bytes (a decoder that accepts chunks). */
   public static List<Frame> frames(byte[] bytes) {
-    try (Decoder d = new Decoder(0, 64L << 20, true)) {
+    try (Decoder d = new Decoder(64L << 20, 128L << 20, true)) {
       List<Frame> frames = new ArrayList<>();
       int off = 0;
       while (off < bytes.length) {

@@ -43,7 +43,8 @@ final class H2c implements AutoCloseable {
     final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     final CompletableFuture<byte[]> body = new CompletableFuture<>();
     private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
-    private final Decoder decoder = new Decoder(0, 256L << 20, true);
+    // (frames as large as a stock SDK writes them: one frame per message, up to 256 MiB)
+    private final Decoder decoder = new Decoder(256L << 20, 512L << 20, true);
 
     Exchange(HttpClientRequest request) {
       this.request = request;
