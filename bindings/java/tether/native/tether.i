@@ -193,6 +193,8 @@ TETHER_SPAN(const char **, text, length)
 %ignore tether_prober_state_fn;
 %rename("$ignore", regextarget=1) "^tether_endpoint_";
 %rename("$ignore", regextarget=1) "^tether_reply_";
+/* The batcher and its sinks take C sink/failure callbacks with user data: left out too. */
+%rename("$ignore", regextarget=1) "^tether_(batcher|sink|sqlite|spill|record|overflow)";
 %ignore tether_endpoint_options;
 %ignore tether_endpoint_stats;
 %ignore tether_handler_fn;
