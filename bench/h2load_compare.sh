@@ -12,7 +12,11 @@
 # service without it (bindings/node/examples/sdk_service.mjs, after ./run test node),
 # target at most 10% fewer requests/s, and the Node reference endpoint beside them.
 #
-#   bench/h2load_compare.sh [go-sdk|node-sdk]  env: REQUESTS (20000) CLIENTS (8) STREAMS (8, per client)
+# With java-sdk: the official Java SDK (sdk-http-vertx) behind TetherRestate against the
+# same service without it (bindings/java/examples SdkEchoService, after ./run test java),
+# target at most 10% fewer requests/s.
+#
+#   bench/h2load_compare.sh [go-sdk|node-sdk|java-sdk]  env: REQUESTS (20000) CLIENTS (8) STREAMS (8, per client)
 #                                       TETHER_BUILD_DIR (build) TETHER_GO_BIN (.cache/go/bin)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,7 +37,8 @@ case $MODE in
   ts-sdk) [ -x "$BUILD/tether-endpoint" ] || die "$BUILD/tether-endpoint is not built (./run build)" ;;
   go-sdk) [ -x "$GO_BIN/sdk-echo" ] || die "$GO_BIN/sdk-echo is not built (./run test go)" ;;
   node-sdk) [ -f "$ROOT/bindings/node/build/Release/tether.node" ] || die "the Node binding is not built (./run test node)" ;;
-  *) die "unknown comparison $MODE (ts-sdk, go-sdk, node-sdk)" ;;
+  java-sdk) [ -f "$ROOT/bindings/java/examples/target/classpath.txt" ] || die "bindings/java is not built (./run test java)" ;;
+  *) die "unknown comparison $MODE (ts-sdk, go-sdk, node-sdk, java-sdk)" ;;
 esac
 if [ ! -d "$TS/node_modules/@restatedev/restate-sdk" ]; then
   (cd "$TS" && npm ci --no-audit --no-fund --loglevel=error) >&2 || die "npm ci in $TS failed"
@@ -60,6 +65,25 @@ if [ "$MODE" = go-sdk ]; then
   table go-sdk+tether go-sdk
   awk -v a="$A_RPS" -v b="$B_RPS" 'BEGIN {
     printf "ratio go-sdk+tether/go-sdk: %.3fx requests/s (target >= 0.90: %s)\n", a / b, (a / b >= 0.9 ? "met" : "NOT met")
+  }'
+  exit 0
+fi
+
+if [ "$MODE" = java-sdk ]; then
+  JAVA_TARGET=$ROOT/bindings/java/examples/target
+  JAVA_CP="$JAVA_TARGET/tether-examples-0.1.0.jar:$(cat "$JAVA_TARGET/classpath.txt")"
+  start java-sdk-tether java -cp "$JAVA_CP" dev.tether.examples.SdkEchoService --tether --port 0
+  A_URL=$URL
+  start java-sdk java -cp "$JAVA_CP" dev.tether.examples.SdkEchoService --port 0
+  B_URL=$URL
+  node "$TS/check.mjs" "$A_URL" || die "the Java SDK behind tether gave a wrong answer"
+  node "$TS/check.mjs" "$B_URL" || die "the Java SDK gave a wrong answer"
+  echo "h2load: $REQUESTS requests, $CLIENTS connections x $STREAMS streams, 1 thread; body $(stat -c %s "$WORK/body") bytes ($CONTENT_TYPE)"
+  read -r A_RPS A_P50 A_P90 A_P99 < <(load java-sdk-tether "$A_URL" 5000) || exit 1 # (JIT warm-up)
+  read -r B_RPS B_P50 B_P90 B_P99 < <(load java-sdk "$B_URL" 5000) || exit 1
+  table java-sdk+tether java-sdk
+  awk -v a="$A_RPS" -v b="$B_RPS" 'BEGIN {
+    printf "ratio java-sdk+tether/java-sdk: %.3fx requests/s (target >= 0.90: %s)\n", a / b, (a / b >= 0.9 ? "met" : "NOT met")
   }'
   exit 0
 fi

@@ -3,13 +3,16 @@
 # reference endpoint that exists, then prints the matrix (case x language).
 #
 #   conformance/run_matrix.sh [LANGUAGE...]   languages: cpp python python-sdk go go-sdk node
-#                                             node-sdk (default: all)
+#                                             node-sdk java java-sdk (default: all)
 #
 # python-sdk is not a reference endpoint but the official Python SDK (restate-sdk)
 # behind tether's ASGI middleware (bindings/python/examples/sdk_service.py); go-sdk
 # likewise the official Go SDK behind tethersdk.Wrap.
 # node-sdk: the official TypeScript SDK behind tether's adapter
 # (bindings/node/examples/sdk_service.mjs).
+# java is the Java binding's Vert.x endpoint; java-sdk the official Java SDK
+# (sdk-http-vertx) behind TetherRestate (one Vert.x loop runs HTTP/2, the SDK's state
+# machine and, there, its handlers: a shared loop).
 #
 # Each endpoint is started on an ephemeral port, run through every case with its
 # default limit (32 MiB), then restarted with --max-message-size 256 MiB for the large
@@ -18,7 +21,8 @@
 # in .cache/venv-python: `./run test python` installs it; the go and go-sdk columns
 # need .cache/go/bin from `./run test go`: go is the binding's reference endpoint,
 # go-sdk the official Go SDK behind tether's adapter; the node columns need
-# bindings/node built: `./run test node`).
+# bindings/node built: `./run test node`; the java columns bindings/java built:
+# `./run test java`).
 #
 # Environment: TETHER_BUILD_DIR (default build), TETHER_PYTHON (default
 # .cache/venv-python/bin/python), TETHER_GO_BIN (default .cache/go/bin). Exits non-zero
@@ -31,7 +35,8 @@ PYTHON=${TETHER_PYTHON:-$ROOT/.cache/venv-python/bin/python}
 LARGE_LIMIT=$((256 * 1024 * 1024))
 GO_BIN=${TETHER_GO_BIN:-$ROOT/.cache/go/bin}
 NODE_BINDING=$ROOT/bindings/node
-LANGUAGES=(cpp python python-sdk go go-sdk node node-sdk)
+LANGUAGES=(cpp python python-sdk go go-sdk node node-sdk java java-sdk)
+JAVA_EXAMPLES=$ROOT/bindings/java/examples/target
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tether-conformance.XXXXXX")
 ENDPOINT_PID=""
@@ -86,6 +91,20 @@ endpoint_command() {
       CMD=(node "$NODE_BINDING/examples/endpoint.mjs" --port 0)
       [ "$1" = node-sdk ] && CMD=(node "$NODE_BINDING/examples/sdk_service.mjs" --port 0)
       LOOP=shared
+      ;;
+    java | java-sdk)
+      local jar=$JAVA_EXAMPLES/tether-examples-0.1.0.jar
+      if ! [ -f "$jar" ] || ! [ -f "$JAVA_EXAMPLES/classpath.txt" ] || ! command -v java >/dev/null; then
+        echo "the Java examples are not built in $JAVA_EXAMPLES (./run test java)"
+        return 1
+      fi
+      if [ "$1" = java ]; then
+        CMD=(java -cp "$jar:$(cat "$JAVA_EXAMPLES/classpath.txt")" dev.tether.examples.EchoEndpoint --port 0)
+        LOOP=separate
+      else
+        CMD=(java -cp "$jar:$(cat "$JAVA_EXAMPLES/classpath.txt")" dev.tether.examples.SdkEchoService --tether --port 0)
+        LOOP=shared
+      fi
       ;;
     *)
       echo "no reference endpoint for $1"

@@ -9,13 +9,16 @@
 #
 #   tests/interop/interop.sh [ENDPOINT...]   endpoints: cpp python python-sdk python-sdk-stock
 #                                            go go-sdk go-sdk-stock node node-sdk
-#                                            node-sdk-stock (default: all found)
+#                                            node-sdk-stock java java-sdk java-sdk-stock
+#                                            (default: all found)
 #
 # python-sdk, go-sdk and node-sdk are the official Python, Go and TypeScript SDKs behind
 # tether's adapters; node-sdk-stock is checked like python-sdk-stock;
 # python-sdk-stock is the Python service without it, checked for the failure tether
 # fixes (an oversize output retried, never completed); go-sdk-stock likewise, whose
 # 40 MiB behaviour is reported beside (not judged: it is upstream's).
+# java-sdk is the official Java SDK (sdk-http-vertx) behind TetherRestate; java-sdk-stock
+# the same service without it, checked like python-sdk-stock.
 #
 # Environment: TETHER_BUILD_DIR (default build), INTEROP_CACHE (default .cache/interop),
 # TETHER_GO_BIN (default .cache/go/bin).
@@ -262,6 +265,13 @@ endpoint_command() {
         node-sdk-stock) echo "node $dir/examples/sdk_service.mjs --port 0 --stock" ;;
       esac
       ;;
+    java | java-sdk | java-sdk-stock)
+      local target=$ROOT/bindings/java/examples/target main=dev.tether.examples.EchoEndpoint args=""
+      [ "$1" = java-sdk ] && main=dev.tether.examples.SdkEchoService args=--tether
+      [ "$1" = java-sdk-stock ] && main=dev.tether.examples.SdkEchoService
+      [ -f "$target/tether-examples-0.1.0.jar" ] && [ -f "$target/classpath.txt" ] &&
+        echo "java -cp $target/tether-examples-0.1.0.jar:$(cat "$target/classpath.txt") $main $args --port 0"
+      ;;
   esac
 }
 
@@ -310,7 +320,7 @@ run_endpoint() {
   check_echo "$name"
   check_big_ok "$name"
   case $name in
-    python-sdk-stock | node-sdk-stock) check_big_retried "$name" ;;
+    python-sdk-stock | node-sdk-stock | java-sdk-stock) check_big_retried "$name" ;;
     go-sdk-stock) report_big_stock "$name" ;;
     *) check_big_refused "$name" ;;
   esac
@@ -326,8 +336,8 @@ run_endpoint() {
 main() {
   local endpoints=("$@")
   # (the stock SDKs last: their refused invocation is retried against the latest deployment)
-  [ ${#endpoints[@]} -gt 0 ] || endpoints=(cpp python go node python-sdk go-sdk node node-sdk python-sdk-stock
-    go-sdk-stock node-sdk-stock)
+  [ ${#endpoints[@]} -gt 0 ] || endpoints=(cpp python go node python-sdk go-sdk node node-sdk java java-sdk
+    python-sdk-stock go-sdk-stock node-sdk-stock java-sdk-stock)
   if ! install_server || ! start_server; then
     fail "Restate server setup"
   else
