@@ -139,25 +139,35 @@ void Server::Impl::dispatch(Stream &s) {
   wake_io(s);
 }
 
+// Dispatches the stream at the queue's front; dispatch_mu is held on entry and return.
+void Server::Impl::dispatch_front(std::unique_lock<std::mutex> &lock) {
+  std::shared_ptr<Stream> s = std::move(dispatch_queue.front());
+  dispatch_queue.pop_front();
+  s->schedule = Stream::kRunning;
+  lock.unlock();
+  dispatch(*s);
+  lock.lock();
+  if (s->schedule == Stream::kRunningDirty && !s->reply.cancelled()) {
+    s->schedule = Stream::kQueued;
+    Stream &again = *s;
+    again.queued_at = dispatch_queue.insert(dispatch_queue.end(), std::move(s));
+  } else {
+    s->schedule = Stream::kIdle;
+  }
+}
+
 void Server::Impl::dispatch_loop() {
   std::unique_lock<std::mutex> lock(dispatch_mu);
   for (;;) {
     dispatch_cv.wait(lock, [&] { return stopping.load() || !dispatch_queue.empty(); });
     if (stopping.load()) return;
-    std::shared_ptr<Stream> s = std::move(dispatch_queue.front());
-    dispatch_queue.pop_front();
-    s->schedule = Stream::kRunning;
-    lock.unlock();
-    dispatch(*s);
-    lock.lock();
-    if (s->schedule == Stream::kRunningDirty && !s->reply.cancelled()) {
-      s->schedule = Stream::kQueued;
-      Stream &again = *s;
-      again.queued_at = dispatch_queue.insert(dispatch_queue.end(), std::move(s));
-    } else {
-      s->schedule = Stream::kIdle;
-    }
+    dispatch_front(lock);
   }
+}
+
+void Server::Impl::dispatch_queued() {
+  std::unique_lock<std::mutex> lock(dispatch_mu);
+  while (!dispatch_queue.empty()) dispatch_front(lock);
 }
 
 }  // namespace tether::h2

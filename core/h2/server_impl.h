@@ -143,6 +143,10 @@ struct Server::Impl {
 
   // dispatch thread
   void dispatch(Stream &s);
+  void dispatch_front(std::unique_lock<std::mutex> &lock);
+  // Every queued stream, on the calling thread: for an Impl driven without threads
+  // (init() only), as the request-path fuzzer does.
+  void dispatch_queued();
   Status apply_reply(Stream &s);       // under s.mu
   void abandon_if_starved(Stream &s);  // under s.mu
 };
