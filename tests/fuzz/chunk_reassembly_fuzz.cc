@@ -84,6 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (status != expected || (status == TETHER_OK && role != want)) std::abort();
     if (status != TETHER_OK) {  // the session fails the stream: start over
       r.reset();
+      error.clear();  // a recorded failure is sticky
       active = false;
       message.clear();
       continue;
@@ -91,6 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (role == Reassembler::Role::kMessage) continue;
     if (r.begin_chunk(h, role, error) != TETHER_OK) {
       if (error.status() != TETHER_NO_MEMORY || r.active()) std::abort();
+      error.clear();
       active = false;
       message.clear();
       continue;
