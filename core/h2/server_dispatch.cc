@@ -80,18 +80,23 @@ void Server::Impl::abandon_if_starved(Stream &s) {
       (state != TETHER_INVOCATION_WAITING_START && state != TETHER_INVOCATION_WAITING_INPUT)) {
     return;
   }
-  const char *why = state == TETHER_INVOCATION_WAITING_START
-                        ? "the request ended before Start"
-                        : "the request ended after Start, before InputCommand";
+  abandon(s, 571,
+          state == TETHER_INVOCATION_WAITING_START
+              ? "the request ended before Start"
+              : "the request ended after Start, before InputCommand");
+}
+
+bool Server::Impl::abandon(Stream &s, uint32_t code, const char *why) {
   Allocator allocator;
   ByteBuffer body(allocator), frame(allocator);
-  if (encode_error(body, 571, why, std::strlen(why)) != TETHER_OK ||
+  if (encode_error(body, code, why, std::strlen(why)) != TETHER_OK ||
       append_frame(frame, TETHER_MSG_ERROR, 0, body.data(), uint32_t(body.size()), SIZE_MAX) !=
           TETHER_OK) {
-    return;  // out of memory: the peer's own timeout ends the stream
+    return false;  // out of memory: the peer's own timeout ends the stream
   }
   s.epilogue.assign(reinterpret_cast<const char *>(frame.data()), frame.size());
   s.abandoned = true;
+  return true;
 }
 
 // Polls one invocation until it has nothing to do. The stream lock is held for each
