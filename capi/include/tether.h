@@ -793,6 +793,19 @@ typedef struct tether_endpoint_options {
   /* TETHER_EXT_* features the endpoint accepts of an offer; default TETHER_EXT_ALL.
    * (session->extensions is ignored: each stream's come from its request.) */
   uint32_t extensions;
+  /* Limits against hostile or broken clients (docs/reliability.md); each refusal is
+   * counted in tether_endpoint_stats and logged once per cause. */
+  uint32_t preface_timeout_ms; /* to send the preface and SETTINGS, else closed; default 10000 */
+  uint32_t idle_timeout_ms;    /* a connection with no open stream is closed; default 60000,
+                                * 0: never */
+  uint32_t max_header_block;   /* bytes of one request's header fields, each counted as
+                                * name + value + 32; over it the stream is reset; default 65536 */
+  uint32_t max_connections;    /* open at once; more are refused with GOAWAY; default 1024 */
+  uint32_t max_streams_per_connection; /* concurrent (HTTP/2 SETTINGS); default 1024 */
+  /* Request bytes held per connection for sessions that have not accepted them yet:
+   * the HTTP/2 connection window, released only as sessions accept; at least 65535;
+   * default 64 MiB. */
+  uint64_t max_held_per_connection;
 } tether_endpoint_options;
 
 typedef struct tether_endpoint_stats {
@@ -811,6 +824,13 @@ typedef struct tether_endpoint_stats {
   /* accept() failures for want of descriptors or memory; after one the listener
    * pauses until a connection closes or a second passes (no busy loop). */
   uint64_t accept_failures;
+  uint64_t open_connections;    /* now */
+  uint64_t preface_timeouts;    /* closed: no preface and SETTINGS within preface_timeout_ms */
+  uint64_t idle_timeouts;       /* closed: no open stream for idle_timeout_ms */
+  uint64_t refused_connections; /* refused: max_connections were open */
+  uint64_t refused_headers;     /* streams reset: header block over max_header_block */
+  uint64_t shutdown_ended;      /* invocations ended with a retryable ErrorMessage by the
+                                 * deadline of tether_endpoint_shutdown */
 } tether_endpoint_stats;
 
 TETHER_API void tether_endpoint_options_init(tether_endpoint_options *options);
@@ -833,6 +853,12 @@ TETHER_API tether_status tether_endpoint_port(const tether_endpoint *endpoint, u
 /* Stops accepting, waits for running handlers, closes every connection. Idempotent.
  * Not from a handler. */
 TETHER_API tether_status tether_endpoint_stop(tether_endpoint *endpoint);
+/* Graceful stop: stops accepting, sends GOAWAY on every connection, lets running
+ * invocations finish for up to deadline_ms, then ends the rest with a retryable
+ * ErrorMessage 503 (the runtime retries them elsewhere), writes what is left, and
+ * stops as tether_endpoint_stop does (waiting for running handlers). Not from a
+ * handler; TETHER_INVALID_STATE before start. */
+TETHER_API tether_status tether_endpoint_shutdown(tether_endpoint *endpoint, uint32_t deadline_ms);
 /* Safe from any thread while the endpoint runs; stats->struct_size set by caller (an
  * older, shorter struct gets its fields; a newer, larger one the known fields). */
 TETHER_API tether_status tether_endpoint_stats_get(const tether_endpoint *endpoint,

@@ -86,6 +86,13 @@ void tether_endpoint_options_init(tether_endpoint_options *options) {
   options->max_protocol_version = TETHER_PROTOCOL_MAX_VERSION;
   options->max_output_size = TETHER_DEFAULT_MAX_MESSAGE_SIZE;
   options->extensions = TETHER_EXT_ALL;
+  tether::h2::ServerOptions core;
+  options->preface_timeout_ms = core.preface_timeout_ms;
+  options->idle_timeout_ms = core.idle_timeout_ms;
+  options->max_header_block = core.max_header_block;
+  options->max_connections = core.max_connections;
+  options->max_streams_per_connection = core.max_streams;
+  options->max_held_per_connection = core.connection_window;
 }
 
 tether_status tether_endpoint_new(const tether_endpoint_options *given, tether_endpoint **out) {
@@ -97,7 +104,10 @@ tether_status tether_endpoint_new(const tether_endpoint_options *given, tether_e
   if (options.host == nullptr || options.dispatch_threads < 1 || options.dispatch_threads > 256 ||
       options.max_protocol_version < TETHER_PROTOCOL_MIN_VERSION ||
       options.max_protocol_version > TETHER_PROTOCOL_MAX_VERSION || options.max_output_size == 0 ||
-      (options.extensions & ~TETHER_EXT_ALL) != 0) {
+      (options.extensions & ~TETHER_EXT_ALL) != 0 || options.preface_timeout_ms == 0 ||
+      options.max_header_block == 0 || options.max_connections == 0 ||
+      options.max_streams_per_connection == 0 || options.max_held_per_connection < 65535 ||
+      options.max_held_per_connection > (1u << 31) - 1) {
     return TETHER_INVALID_ARGUMENT;
   }
   tether::h2::ServerOptions core;
@@ -114,6 +124,14 @@ tether_status tether_endpoint_new(const tether_endpoint_options *given, tether_e
     core.max_protocol_version = options.max_protocol_version;
     core.max_output_size = options.max_output_size;
     core.extensions = options.extensions;
+    core.preface_timeout_ms = options.preface_timeout_ms;
+    core.idle_timeout_ms = options.idle_timeout_ms;
+    core.max_header_block = options.max_header_block;
+    core.max_connections = options.max_connections;
+    core.max_streams = options.max_streams_per_connection;
+    core.connection_window = static_cast<uint32_t>(options.max_held_per_connection);
+    // The stream window may not exceed the connection's.
+    core.stream_window = std::min(core.stream_window, core.connection_window);
     *out = new tether_endpoint{};
     (*out)->options = std::move(core);
   } catch (const std::bad_alloc &) {
@@ -180,6 +198,13 @@ tether_status tether_endpoint_stop(tether_endpoint *endpoint) {
   return TETHER_OK;
 }
 
+tether_status tether_endpoint_shutdown(tether_endpoint *endpoint, uint32_t deadline_ms) {
+  if (endpoint == nullptr) return TETHER_INVALID_ARGUMENT;
+  if (!endpoint->server) return endpoint->error.set(TETHER_INVALID_STATE, "not started");
+  endpoint->server->shutdown(deadline_ms);
+  return TETHER_OK;
+}
+
 tether_status tether_endpoint_stats_get(const tether_endpoint *endpoint,
                                         tether_endpoint_stats *stats) {
   if (endpoint == nullptr || stats == nullptr || stats->struct_size < sizeof(size_t)) {
@@ -196,7 +221,13 @@ tether_status tether_endpoint_stats_get(const tether_endpoint *endpoint,
                              s.peak_session_outbound,
                              s.peak_held_inbound,
                              s.peak_connection_unsent,
-                             s.accept_failures};
+                             s.accept_failures,
+                             s.open_connections,
+                             s.preface_timeouts,
+                             s.idle_timeouts,
+                             s.refused_connections,
+                             s.refused_headers,
+                             s.shutdown_ended};
   // An older caller's struct is shorter; a newer one's tail is left alone.
   size_t given = stats->struct_size;
   std::memcpy(stats, &full, std::min(given, sizeof full));

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <unordered_map>
 #include <unordered_set>
@@ -65,10 +66,21 @@ int on_begin_headers(nghttp2_session *h2, const nghttp2_frame *frame, void *user
 }
 
 int on_header(nghttp2_session *h2, const nghttp2_frame *frame, const uint8_t *name,
-              size_t name_length, const uint8_t *value, size_t value_length, uint8_t, void *) {
+              size_t name_length, const uint8_t *value, size_t value_length, uint8_t,
+              void *user_data) {
   if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
   Stream *s = stream_of(h2, frame->hd.stream_id);
   if (s == nullptr) return 0;
+  // Counted as SETTINGS_MAX_HEADER_LIST_SIZE counts; over the limit nghttp2 resets the
+  // stream (and keeps decoding the block, so the connection's HPACK state stays whole).
+  Server::Impl &server = server_of(user_data);
+  s->header_bytes += name_length + value_length + 32;
+  if (s->header_bytes > server.options.max_header_block) {
+    server.refuse(server.refused_headers, "a request's header block passed max_header_block (" +
+                                              std::to_string(server.options.max_header_block) +
+                                              " bytes): its stream is reset");
+    return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+  }
   std::string_view key(reinterpret_cast<const char *>(name), name_length);
   std::string text(reinterpret_cast<const char *>(value), value_length);
   if (key == ":method") {
@@ -88,6 +100,11 @@ int on_header(nghttp2_session *h2, const nghttp2_frame *frame, const uint8_t *na
 }
 
 int on_frame_recv(nghttp2_session *h2, const nghttp2_frame *frame, void *user_data) {
+  Connection &c = connection_of(user_data);
+  if (frame->hd.type == NGHTTP2_SETTINGS && !c.preface_done) {
+    c.preface_done = true;  // nghttp2 checked the preface before this frame
+    c.idle_since_ns = monotonic_ns();
+  }
   if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) return 0;
   Stream *s = stream_of(h2, frame->hd.stream_id);
   if (s == nullptr) return 0;
@@ -129,6 +146,7 @@ int on_stream_close(nghttp2_session *h2, int32_t id, uint32_t, void *user_data) 
   if (s.invocation) c.server->open_invocations.fetch_sub(1, std::memory_order_relaxed);
   nghttp2_session_set_stream_user_data(h2, id, nullptr);
   c.streams.erase(it);
+  if (c.streams.empty()) c.idle_since_ns = monotonic_ns();
   return 0;
 }
 
@@ -157,14 +175,16 @@ ssize_t read_invocation(nghttp2_session *, int32_t, uint8_t *buf, size_t length,
     std::lock_guard<std::mutex> lock(s.mu);
     const uint8_t *data = nullptr;
     size_t available = 0;
-    while (n < length && s.invocation->pending_output(&data, &available) == TETHER_OK &&
-           available > 0) {
+    // Once the epilogue has begun, nothing may come between its bytes.
+    while (!(s.abandoned && s.epilogue_sent > 0) && n < length &&
+           s.invocation->pending_output(&data, &available) == TETHER_OK && available > 0) {
       size_t take = std::min(available, length - n);
       std::memcpy(buf + n, data, take);
       s.invocation->consume_output(take);
       n += take;
     }
     s.invocation->pending_output(&data, &available);
+    if (s.abandoned && s.epilogue_sent > 0) available = 0;
     tether_invocation_state state = s.invocation->state();
     finished = state == TETHER_INVOCATION_DONE && available == 0;
     if (s.abandoned && available == 0) {
@@ -243,6 +263,11 @@ bool Server::Impl::init(std::string *error) {
     user_allocator = options.session.allocator;
     options.session.allocator = tether_allocator{locked_malloc, locked_realloc, locked_free, this};
   }
+  if (options.preface_timeout_ms == 0 || options.max_header_block == 0 ||
+      options.max_connections == 0 || options.max_streams == 0) {
+    *error = "preface_timeout_ms, max_header_block, max_connections and max_streams must be > 0";
+    return false;
+  }
   // Validate the session options once, so a bad option fails here, not per request.
   Status status = TETHER_OK;
   Session *probe = Session::create(&options.session, &status);
@@ -280,8 +305,9 @@ bool Server::Impl::init(std::string *error) {
 }
 
 void Server::Impl::arm_listener(bool on) {
-  if (listening == on) return;
+  if (listening == on || listen_fd < 0) return;  // (closed by shutdown)
   listening = on;
+  if (!on) listener_paused_ns = monotonic_ns();
   epoll_event ev{};
   ev.events = on ? uint32_t{EPOLLIN} : 0u;
   ev.data.u64 = kListenTag;
@@ -301,6 +327,10 @@ void Server::Impl::accept_all() {
       }
       return;  // EAGAIN
     }
+    if (connections.size() >= options.max_connections) {
+      refuse_connection(fd);
+      continue;
+    }
     set_nodelay(fd);
     auto c = std::make_unique<Connection>();
     c->tag = next_tag++;
@@ -308,10 +338,11 @@ void Server::Impl::accept_all() {
     c->server = this;
     nghttp2_session_server_new2(&c->h2, callbacks, c.get(), h2_option);
     nghttp2_settings_entry settings[] = {
-        {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 1024},
+        {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, options.max_streams},
         {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, options.stream_window},
+        {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, options.max_header_block},
     };
-    nghttp2_submit_settings(c->h2, NGHTTP2_FLAG_NONE, settings, 2);
+    nghttp2_submit_settings(c->h2, NGHTTP2_FLAG_NONE, settings, 3);
     nghttp2_session_set_local_window_size(c->h2, NGHTTP2_FLAG_NONE, 0,
                                           static_cast<int32_t>(options.connection_window));
     epoll_event ev{};
@@ -319,6 +350,8 @@ void Server::Impl::accept_all() {
     ev.data.u64 = c->tag;
     epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
     connections_total.fetch_add(1, std::memory_order_relaxed);
+    open_connections.fetch_add(1, std::memory_order_relaxed);
+    c->opened_ns = monotonic_ns();
     Connection &ref = *c;
     connections[c->tag] = std::move(c);
     if (!flush(ref)) close_connection(ref);
@@ -337,6 +370,107 @@ void Server::Impl::close_connection(Connection &c) {
   close(c.fd);
   connections.erase(c.tag);
   arm_listener(true);  // a descriptor is free again
+  open_connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+// Past max_connections: SETTINGS and GOAWAY (ENHANCE_YOUR_CALM, naming the limit), then
+// closed, so the client learns why instead of meeting a silent reset.
+void Server::Impl::refuse_connection(int fd) {
+  std::string why = "max_connections (" + std::to_string(options.max_connections) + ") open";
+  refuse(refused_connections, "refusing connections: " + why);
+  nghttp2_session *h2 = nullptr;
+  if (nghttp2_session_server_new(&h2, callbacks, nullptr) == 0) {
+    nghttp2_submit_settings(h2, NGHTTP2_FLAG_NONE, nullptr, 0);
+    nghttp2_submit_goaway(h2, NGHTTP2_FLAG_NONE, 0, NGHTTP2_ENHANCE_YOUR_CALM,
+                          reinterpret_cast<const uint8_t *>(why.data()), why.size());
+    const uint8_t *data = nullptr;
+    ssize_t n;
+    while ((n = nghttp2_session_mem_send(h2, &data)) > 0) {
+      if (send(fd, data, static_cast<size_t>(n), MSG_NOSIGNAL) != n) break;  // best effort
+    }
+    nghttp2_session_del(h2);
+  }
+  close(fd);
+}
+
+void Server::Impl::refuse(Refusal &r, const std::string &why) {
+  r.count.fetch_add(1, std::memory_order_relaxed);
+  if (!r.logged.exchange(true)) {
+    std::fprintf(stderr, "tether endpoint: %s (logged once; every one is counted in the stats)\n",
+                 why.c_str());
+  }
+}
+
+// The deadlines of connections that never finished the preface and of idle ones, and,
+// while shutting down, connections with nothing left to serve.
+void Server::Impl::sweep(uint64_t now) {
+  const uint64_t preface_ns = uint64_t{options.preface_timeout_ms} * 1000000;
+  const uint64_t idle_ns = uint64_t{options.idle_timeout_ms} * 1000000;
+  std::vector<Connection *> expired;
+  for (auto &[tag, c] : connections) {
+    if (!c->preface_done) {
+      if (now - c->opened_ns >= preface_ns) {
+        refuse(preface_timeouts,
+               "closing connections that send no HTTP/2 preface and SETTINGS "
+               "within preface_timeout_ms (" +
+                   std::to_string(options.preface_timeout_ms) + " ms)");
+        expired.push_back(c.get());
+      }
+    } else if (c->streams.empty() &&
+               (shutdown_seen > 0 || (idle_ns > 0 && now - c->idle_since_ns >= idle_ns))) {
+      if (shutdown_seen == 0) {
+        refuse(idle_timeouts, "closing connections idle (no open stream) for idle_timeout_ms (" +
+                                  std::to_string(options.idle_timeout_ms) + " ms)");
+        nghttp2_submit_goaway(c->h2, NGHTTP2_FLAG_NONE,
+                              nghttp2_session_get_last_proc_stream_id(c->h2), NGHTTP2_NO_ERROR,
+                              nullptr, 0);
+        flush(*c);
+      }
+      expired.push_back(c.get());
+    }
+  }
+  for (Connection *c : expired) close_connection(*c);
+}
+
+void Server::Impl::advance_shutdown() {
+  int phase = shutdown_phase.load();
+  if (phase >= 1 && shutdown_seen < 1) {
+    epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
+    close(listen_fd);
+    listen_fd = -1;
+    static constexpr char kWhy[] = "shutting down";
+    for (auto &[tag, c] : connections) {
+      nghttp2_submit_goaway(c->h2, NGHTTP2_FLAG_NONE,
+                            nghttp2_session_get_last_proc_stream_id(c->h2), NGHTTP2_NO_ERROR,
+                            reinterpret_cast<const uint8_t *>(kWhy), sizeof kWhy - 1);
+    }
+  }
+  if (phase >= 2 && shutdown_seen < 2) {
+    static constexpr char kWhy[] =
+        "the endpoint shut down before this invocation finished: retry it elsewhere";
+    for (auto &[tag, c] : connections) {
+      for (auto &[id, s] : c->streams) {
+        if (s->invocation == nullptr) continue;
+        bool ended = false;
+        {
+          std::lock_guard<std::mutex> lock(s->mu);
+          if (!s->abandoned && s->invocation->state() != TETHER_INVOCATION_DONE) {
+            ended = abandon(*s, 503, kWhy);
+          }
+        }
+        if (ended) {
+          shutdown_ended.fetch_add(1, std::memory_order_relaxed);
+          nghttp2_session_resume_data(c->h2, id);
+        }
+      }
+    }
+  }
+  shutdown_seen = phase;
+  std::vector<Connection *> dead;
+  for (auto &[tag, c] : connections) {
+    if (!flush(*c)) dead.push_back(c.get());
+  }
+  for (Connection *c : dead) close_connection(*c);
 }
 
 bool Server::Impl::on_readable(Connection &c) {
@@ -494,9 +628,22 @@ void Server::Impl::drain_wake_list() {
 
 void Server::Impl::io_loop() {
   epoll_event events[64];
+  // Deadlines are checked a few times per the shortest one (within 10 ms .. 1 s).
+  uint32_t shortest = options.preface_timeout_ms;
+  if (options.idle_timeout_ms > 0) shortest = std::min(shortest, options.idle_timeout_ms);
+  const int tick_ms = static_cast<int>(std::clamp<uint32_t>(shortest / 4, 10, 1000));
   while (!stopping.load()) {
-    int n = epoll_wait(epoll_fd, events, 64, listening ? -1 : 1000);
-    if (n == 0) arm_listener(true);  // paused a second: descriptors may be free elsewhere
+    int n = epoll_wait(epoll_fd, events, 64, tick_ms);
+    uint64_t now = monotonic_ns();
+    // Paused for a second: descriptors may be free elsewhere.
+    if (!listening && shutdown_seen == 0 && now - listener_paused_ns >= 1000000000) {
+      arm_listener(true);
+    }
+    if (shutdown_phase.load() != shutdown_seen) advance_shutdown();
+    if (now >= next_sweep_ns) {
+      sweep(now);
+      next_sweep_ns = now + uint64_t(tick_ms) * 1000000;
+    }
     for (int i = 0; i < n; ++i) {
       uint64_t tag = events[i].data.u64;
       if (tag == kListenTag) {
@@ -554,6 +701,27 @@ void Server::stop() {
   impl_->wake_list.clear();
 }
 
+void Server::shutdown(uint32_t deadline_ms) {
+  if (impl_->stopped) return;
+  auto advance = [this](int phase) {
+    impl_->shutdown_phase.store(phase);
+    uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = write(impl_->wake_fd, &one, sizeof one);
+  };
+  // Polled: the invocations end on other threads, and this thread has nothing else to do.
+  auto wait_idle = [this](uint64_t ms) {
+    uint64_t until = monotonic_ns() + ms * 1000000;
+    while (impl_->open_invocations.load() > 0 && monotonic_ns() < until) usleep(10000);
+  };
+  advance(1);
+  wait_idle(deadline_ms);
+  if (impl_->open_invocations.load() > 0) {
+    advance(2);
+    wait_idle(1000);  // the ErrorMessages go out; the runtime closes those streams
+  }
+  stop();
+}
+
 std::string stats_json(const ServerStats &s) {
   std::string json = "{";
   auto field = [&json](const char *name, uint64_t value) {
@@ -569,6 +737,12 @@ std::string stats_json(const ServerStats &s) {
   field("peak_session_outbound", s.peak_session_outbound);
   field("peak_held_inbound", s.peak_held_inbound);
   field("peak_connection_unsent", s.peak_connection_unsent);
+  field("open_connections", s.open_connections);
+  field("preface_timeouts", s.preface_timeouts);
+  field("idle_timeouts", s.idle_timeouts);
+  field("refused_connections", s.refused_connections);
+  field("refused_headers", s.refused_headers);
+  field("shutdown_ended", s.shutdown_ended);
   return json + "}";
 }
 
@@ -586,6 +760,12 @@ ServerStats Server::Impl::stats() const {
   s.peak_session_outbound = i.peak_outbound.load();
   s.peak_held_inbound = i.peak_held.load();
   s.peak_connection_unsent = i.peak_unsent.load();
+  s.open_connections = i.open_connections.load();
+  s.preface_timeouts = i.preface_timeouts.count.load();
+  s.idle_timeouts = i.idle_timeouts.count.load();
+  s.refused_connections = i.refused_connections.count.load();
+  s.refused_headers = i.refused_headers.count.load();
+  s.shutdown_ended = i.shutdown_ended.load();
   return s;
 }
 

@@ -27,7 +27,14 @@ struct ServerOptions {
   uint64_t max_output_size = TETHER_DEFAULT_MAX_MESSAGE_SIZE;
   uint32_t extensions = TETHER_EXT_ALL;    // accepted of each stream's offer
   uint32_t stream_window = 1u << 20;       // HTTP/2 initial stream window advertised
-  uint32_t connection_window = 64u << 20;  // HTTP/2 connection window
+  uint32_t connection_window = 64u << 20;  // HTTP/2 connection window: request bytes held
+                                           // per connection (released as sessions accept)
+  // Limits against hostile or broken clients (docs/reliability.md).
+  uint32_t preface_timeout_ms = 10000;    // to send the preface and SETTINGS
+  uint32_t idle_timeout_ms = 60000;       // with no open stream; 0: never
+  uint32_t max_header_block = 64u << 10;  // one request's fields, name + value + 32 each
+  uint32_t max_connections = 1024;
+  uint32_t max_streams = 1024;  // concurrent, per connection
 
   static tether_session_options default_session_options();
 };
@@ -47,6 +54,15 @@ struct ServerStats {
   uint64_t peak_session_outbound = 0;
   uint64_t peak_held_inbound = 0;
   uint64_t peak_connection_unsent = 0;
+  uint64_t open_connections = 0;
+  // Refusals, each counted (and logged once): connections closed for want of a
+  // preface, for idleness, refused past max_connections; streams reset for their
+  // header block; invocations ended by the shutdown deadline.
+  uint64_t preface_timeouts = 0;
+  uint64_t idle_timeouts = 0;
+  uint64_t refused_connections = 0;
+  uint64_t refused_headers = 0;
+  uint64_t shutdown_ended = 0;
 };
 
 // The counters as one flat JSON object (GET /stats).
@@ -65,6 +81,9 @@ class Server {
   // Stops accepting, waits for running handlers to return, closes every connection.
   // Idempotent; not from a handler.
   void stop();
+  // Graceful stop: no more connections, GOAWAY on each, running invocations get up to
+  // deadline_ms, the rest end with a retryable ErrorMessage 503; then stop().
+  void shutdown(uint32_t deadline_ms);
   ServerStats stats() const;
 
   struct Impl;

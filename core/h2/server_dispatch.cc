@@ -80,18 +80,23 @@ void Server::Impl::abandon_if_starved(Stream &s) {
       (state != TETHER_INVOCATION_WAITING_START && state != TETHER_INVOCATION_WAITING_INPUT)) {
     return;
   }
-  const char *why = state == TETHER_INVOCATION_WAITING_START
-                        ? "the request ended before Start"
-                        : "the request ended after Start, before InputCommand";
+  abandon(s, 571,
+          state == TETHER_INVOCATION_WAITING_START
+              ? "the request ended before Start"
+              : "the request ended after Start, before InputCommand");
+}
+
+bool Server::Impl::abandon(Stream &s, uint32_t code, const char *why) {
   Allocator allocator;
   ByteBuffer body(allocator), frame(allocator);
-  if (encode_error(body, 571, why, std::strlen(why)) != TETHER_OK ||
+  if (encode_error(body, code, why, std::strlen(why)) != TETHER_OK ||
       append_frame(frame, TETHER_MSG_ERROR, 0, body.data(), uint32_t(body.size()), SIZE_MAX) !=
           TETHER_OK) {
-    return;  // out of memory: the peer's own timeout ends the stream
+    return false;  // out of memory: the peer's own timeout ends the stream
   }
   s.epilogue.assign(reinterpret_cast<const char *>(frame.data()), frame.size());
   s.abandoned = true;
+  return true;
 }
 
 // Polls one invocation until it has nothing to do. The stream lock is held for each
@@ -139,25 +144,35 @@ void Server::Impl::dispatch(Stream &s) {
   wake_io(s);
 }
 
+// Dispatches the stream at the queue's front; dispatch_mu is held on entry and return.
+void Server::Impl::dispatch_front(std::unique_lock<std::mutex> &lock) {
+  std::shared_ptr<Stream> s = std::move(dispatch_queue.front());
+  dispatch_queue.pop_front();
+  s->schedule = Stream::kRunning;
+  lock.unlock();
+  dispatch(*s);
+  lock.lock();
+  if (s->schedule == Stream::kRunningDirty && !s->reply.cancelled()) {
+    s->schedule = Stream::kQueued;
+    Stream &again = *s;
+    again.queued_at = dispatch_queue.insert(dispatch_queue.end(), std::move(s));
+  } else {
+    s->schedule = Stream::kIdle;
+  }
+}
+
 void Server::Impl::dispatch_loop() {
   std::unique_lock<std::mutex> lock(dispatch_mu);
   for (;;) {
     dispatch_cv.wait(lock, [&] { return stopping.load() || !dispatch_queue.empty(); });
     if (stopping.load()) return;
-    std::shared_ptr<Stream> s = std::move(dispatch_queue.front());
-    dispatch_queue.pop_front();
-    s->schedule = Stream::kRunning;
-    lock.unlock();
-    dispatch(*s);
-    lock.lock();
-    if (s->schedule == Stream::kRunningDirty && !s->reply.cancelled()) {
-      s->schedule = Stream::kQueued;
-      Stream &again = *s;
-      again.queued_at = dispatch_queue.insert(dispatch_queue.end(), std::move(s));
-    } else {
-      s->schedule = Stream::kIdle;
-    }
+    dispatch_front(lock);
   }
+}
+
+void Server::Impl::dispatch_queued() {
+  std::unique_lock<std::mutex> lock(dispatch_mu);
+  while (!dispatch_queue.empty()) dispatch_front(lock);
 }
 
 }  // namespace tether::h2

@@ -42,6 +42,7 @@ struct Stream : std::enable_shared_from_this<Stream> {
   Route route;                       // set once by io before any dispatch
   std::string body;                  // a static response (manifest, refusal)
   size_t body_sent = 0;
+  size_t header_bytes = 0;  // io: of the request's header block, as max_header_block counts
 
   std::mutex mu;
   Invocation *invocation = nullptr;
@@ -77,6 +78,9 @@ struct Connection {
   size_t unsent_offset = 0;
   bool polling_out = false;
   std::unordered_map<int32_t, std::shared_ptr<Stream>> streams;
+  bool preface_done = false;  // the client's preface and SETTINGS arrived
+  uint64_t opened_ns = 0;
+  uint64_t idle_since_ns = 0;  // when the last stream closed (or the preface arrived)
 };
 
 struct Server::Impl {
@@ -95,6 +99,7 @@ struct Server::Impl {
   std::atomic<bool> stopping{false};
   bool stopped = false;
   bool listening = true;  // io: the listener is armed (off while accept runs out of fds)
+  uint64_t listener_paused_ns = 0;
 
   std::thread io_thread;
   std::vector<std::thread> dispatchers;
@@ -115,6 +120,21 @@ struct Server::Impl {
   std::atomic<uint64_t> connections_total{0}, streams_total{0}, invocations_total{0},
       refused_total{0}, accept_failures{0}, open_invocations{0}, peak_outbound{0}, peak_held{0},
       peak_unsent{0};
+  std::atomic<uint64_t> open_connections{0}, shutdown_ended{0};
+
+  // A limit that refuses: counted, and logged the first time only.
+  struct Refusal {
+    std::atomic<uint64_t> count{0};
+    std::atomic<bool> logged{false};
+  };
+  Refusal preface_timeouts, idle_timeouts, refused_connections, refused_headers;
+  void refuse(Refusal &r, const std::string &why);
+
+  // Graceful shutdown (Server::shutdown): 1 stop accepting and send GOAWAY, 2 end the
+  // invocations still running. io acts on a phase once (shutdown_seen).
+  std::atomic<int> shutdown_phase{0};
+  int shutdown_seen = 0;
+  uint64_t next_sweep_ns = 0;
 
   ~Impl();
   bool init(std::string *error);
@@ -129,6 +149,9 @@ struct Server::Impl {
   bool flush(Connection &c);
   void watch_output(Connection &c, bool on);
   void drain_wake_list();
+  void sweep(uint64_t now_ns);  // the preface and idle deadlines; shutdown's closes
+  void advance_shutdown();
+  void refuse_connection(int fd);
   void start_stream(Connection &c, Stream &s);
   ServerStats stats() const;
   void feed(Stream &s, const uint8_t *data, size_t length);
@@ -143,8 +166,15 @@ struct Server::Impl {
 
   // dispatch thread
   void dispatch(Stream &s);
+  void dispatch_front(std::unique_lock<std::mutex> &lock);
+  // Every queued stream, on the calling thread: for an Impl driven without threads
+  // (init() only), as the request-path fuzzer does.
+  void dispatch_queued();
   Status apply_reply(Stream &s);       // under s.mu
   void abandon_if_starved(Stream &s);  // under s.mu
+  // Ends the response with ErrorMessage{code, why} once the invocation's output so far
+  // is written (the runtime retries); false when out of memory. Under s.mu.
+  bool abandon(Stream &s, uint32_t code, const char *why);
 };
 
 }  // namespace tether::h2

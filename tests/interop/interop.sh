@@ -236,11 +236,89 @@ check_concurrent() {
   fi
 }
 
+# send_blocks N MS: N Echo/block invocations of MS milliseconds each, sent through the
+# ingress without waiting for them; prints their invocation ids.
+send_blocks() {
+  local i
+  for i in $(seq "$1"); do
+    curl -sS -m 10 -X POST "$INGRESS/Echo/block/send" --data-binary "$2" | jq -r '.invocationId'
+  done
+}
+
+# endpoint_open: open_invocations in the endpoint's /stats.
+endpoint_open() { curl -s --http2-prior-knowledge -m 5 "$ENDPOINT_URL/stats" | jq -r '.open_invocations // 0'; }
+open_at_least() { [ "$(endpoint_open)" -ge "$1" ]; }
+
+# check_completed_once NAME WHAT IDS_FILE: every invocation listed completed, once: one
+# row per id in sys_invocation, status completed, a successful result. Waits up to 3 min
+# for the runtime's retries.
+check_completed_once() {
+  local ids count rows done_count=0 deadline=$((SECONDS + 180))
+  count=$(grep -c . "$3")
+  ids=$(sed "s/.*/'&'/" "$3" | paste -sd,)
+  while :; do
+    rows=$(query "SELECT id, status, completion_result, retry_count FROM sys_invocation WHERE id IN ($ids)")
+    done_count=$(jq '[.rows[] | select(.status == "completed" and .completion_result == "success")] | length' <<<"$rows" 2>/dev/null || echo 0)
+    [ "$done_count" = "$count" ] || [ "$SECONDS" -ge "$deadline" ] && break
+    sleep 1
+  done
+  local distinct retried
+  distinct=$(jq '[.rows[].id] | unique | length' <<<"$rows" 2>/dev/null || echo 0)
+  retried=$(jq '[.rows[] | select(.retry_count > 0)] | length' <<<"$rows" 2>/dev/null || echo '?')
+  if [ "$count" -gt 0 ] && [ "$done_count" = "$count" ] && [ "$distinct" = "$count" ] &&
+    [ "$(jq '.rows | length' <<<"$rows")" = "$count" ]; then
+    pass "$1 $2: $done_count/$count completed exactly once ($retried retried by the runtime)"
+  else
+    fail "$1 $2: $done_count/$count completed, $distinct distinct rows: ${rows:0:400}"
+  fi
+}
+
+# restart_endpoint NAME COMMAND...: the endpoint again, on the port it had.
+restart_endpoint() {
+  local name=$1 port=${ENDPOINT_URL##*:}
+  shift
+  start_endpoint "$name-restarted" "$@" --port "$port"
+}
+
+# SIGTERM with invocations in flight: the endpoint stops accepting, sends GOAWAY, lets the
+# running handlers finish within its shutdown deadline and ends the rest with a
+# retryable ErrorMessage; restarted on the same port, the runtime completes every
+# invocation exactly once.
+check_sigterm() {
+  local command=("$BUILD/tether-endpoint" --dispatch-threads 16 --shutdown-timeout-ms 3000)
+  send_blocks 100 1500 >"$WORK/sigterm-ids"
+  wait_for 30 open_at_least 16 ||
+    note "fewer than 16 invocations open before SIGTERM"
+  note "SIGTERM with $(endpoint_open) invocations open"
+  kill -TERM "$ENDPOINT_PID"
+  wait "$ENDPOINT_PID"
+  local code=$?
+  grep -E 'shutdown' "$WORK/endpoint-$1.log" | tail -n 2 | sed 's/^/  /'
+  [ "$code" = 0 ] || fail "$1 tether-endpoint exited $code after SIGTERM"
+  restart_endpoint "$1" "${command[@]}" || { fail "$1 restart after SIGTERM"; return; }
+  check_completed_once "$1" "SIGTERM with 100 in flight" "$WORK/sigterm-ids"
+}
+
+# SIGKILL with 200 invocations in flight, restarted on the same port: each completes
+# exactly once, through the runtime's retries.
+check_sigkill() {
+  local command=("$BUILD/tether-endpoint" --dispatch-threads 16)
+  send_blocks 200 1000 >"$WORK/sigkill-ids"
+  wait_for 30 open_at_least 16 ||
+    note "fewer than 16 invocations open before SIGKILL"
+  note "SIGKILL with $(endpoint_open) invocations open"
+  kill -KILL "$ENDPOINT_PID"
+  wait "$ENDPOINT_PID" 2>/dev/null
+  restart_endpoint "$1" "${command[@]}" || { fail "$1 restart after SIGKILL"; return; }
+  check_completed_once "$1" "SIGKILL with 200 in flight" "$WORK/sigkill-ids"
+}
+
 # endpoint_command NAME: the command line of an endpoint, empty when it is not built.
 endpoint_command() {
   case $1 in
     cpp)
-      [ -x "$BUILD/tether-endpoint" ] && echo "$BUILD/tether-endpoint --port 0"
+      [ -x "$BUILD/tether-endpoint" ] &&
+        echo "$BUILD/tether-endpoint --port 0 --dispatch-threads 16 --shutdown-timeout-ms 3000"
       ;;
     python)
       local py=$ROOT/.cache/venv-python/bin/python
@@ -325,6 +403,10 @@ run_endpoint() {
     *) check_big_refused "$name" ;;
   esac
   check_concurrent "$name"
+  if [ "$name" = cpp ]; then
+    check_sigterm "$name"
+    check_sigkill "$name"
+  fi
   if [ "$FAILED" -gt "$failed_before" ]; then
     note "last lines of the $name endpoint's log:"
     tail -n 8 "$WORK/endpoint-$name.log" | sed 's/^/    /'

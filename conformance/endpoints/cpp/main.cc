@@ -1,7 +1,12 @@
 // tether-endpoint: the reference h2c endpoint (service Echo) on the C API.
 //   tether-endpoint --port P [--host H] [--dispatch-threads N] [--max-message-size BYTES]
+//                   [--LIMIT N ...] [--shutdown-timeout-ms MS]
 // Prints "listening on HOST:PORT" once it accepts connections (port 0: ephemeral),
-// then serves until SIGINT or SIGTERM.
+// then serves until SIGINT or SIGTERM, and shuts down gracefully: GOAWAY, running
+// invocations get up to --shutdown-timeout-ms (default 10000) to finish, the rest end
+// with a retryable error. The limits (docs/reliability.md) are --preface-timeout-ms,
+// --idle-timeout-ms, --max-header-block, --max-connections, --max-streams and
+// --max-held-per-connection.
 #include <pthread.h>
 #include <cerrno>
 #include <csignal>
@@ -19,7 +24,9 @@ namespace {
 int usage(const char *why) {
   std::fprintf(stderr,
                "tether-endpoint: %s\nusage: tether-endpoint --port P [--host H] "
-               "[--dispatch-threads N] [--max-message-size BYTES]\n",
+               "[--dispatch-threads N] [--max-message-size BYTES] [--preface-timeout-ms MS] "
+               "[--idle-timeout-ms MS] [--max-header-block BYTES] [--max-connections N] "
+               "[--max-streams N] [--max-held-per-connection BYTES] [--shutdown-timeout-ms MS]\n",
                why);
   return 2;
 }
@@ -41,6 +48,20 @@ int main(int argc, char **argv) {
   tether_session_options session;
   tether_session_options_init(&session);
   bool have_port = false;
+  uint32_t shutdown_timeout_ms = 10000;
+  struct Limit {
+    const char *flag;
+    uint32_t *field;
+    unsigned long long min;
+  };
+  const Limit limits[] = {
+      {"--preface-timeout-ms", &options.preface_timeout_ms, 1},
+      {"--idle-timeout-ms", &options.idle_timeout_ms, 0},
+      {"--max-header-block", &options.max_header_block, 1},
+      {"--max-connections", &options.max_connections, 1},
+      {"--max-streams", &options.max_streams_per_connection, 1},
+      {"--shutdown-timeout-ms", &shutdown_timeout_ms, 0},
+  };
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
     if (i + 1 >= argc) return usage(("missing value for " + flag).c_str());
@@ -61,8 +82,21 @@ int main(int argc, char **argv) {
       session.max_message_size = n;
       options.max_output_size = n;
       options.session = &session;
+    } else if (flag == "--max-held-per-connection") {
+      if (!number(value, (1u << 31) - 1, &n) || n < 65535) {
+        return usage("--max-held-per-connection takes 65535..2^31-1");
+      }
+      options.max_held_per_connection = n;
     } else {
-      return usage(("unknown option " + flag).c_str());
+      const Limit *limit = nullptr;
+      for (const Limit &l : limits) {
+        if (flag == l.flag) limit = &l;
+      }
+      if (limit == nullptr) return usage(("unknown option " + flag).c_str());
+      if (!number(value, UINT32_MAX, &n) || n < limit->min) {
+        return usage((flag + " takes " + std::to_string(limit->min) + "..2^32-1").c_str());
+      }
+      *limit->field = static_cast<uint32_t>(n);
     }
   }
   if (!have_port) return usage("--port is required (0: any free port)");
@@ -93,6 +127,14 @@ int main(int argc, char **argv) {
   std::fflush(stdout);
   int signal = 0;
   sigwait(&stop, &signal);
+  std::fprintf(stderr, "tether-endpoint: %s: shutdown, up to %u ms for running invocations\n",
+               strsignal(signal), shutdown_timeout_ms);
+  tether_endpoint_shutdown(endpoint, shutdown_timeout_ms);
+  tether_endpoint_stats stats{};
+  stats.struct_size = sizeof stats;
+  tether_endpoint_stats_get(endpoint, &stats);
+  std::fprintf(stderr, "tether-endpoint: shutdown done, %llu invocations ended by the deadline\n",
+               static_cast<unsigned long long>(stats.shutdown_ended));
   tether_endpoint_free(endpoint);
   return 0;
 }
