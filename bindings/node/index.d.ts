@@ -294,6 +294,10 @@ export class UnsupportedVersion extends ProtocolError {}
 export class Closed extends UsageError {}
 export class Io extends ResourceError {}
 export class Internal extends ResourceError {}
+export class RecordTooLarge extends LimitError {}
+export class SpillCorrupt extends ResourceError {}
+export class SinkRejected extends ResourceError {}
+export class RetriesExhausted extends ResourceError {}
 
 export interface WireFrame {
   type: number;
