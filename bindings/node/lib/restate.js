@@ -17,6 +17,7 @@ const { Readable } = require("node:stream");
 const tether = require("../index.js");
 
 const OUTPUT_PIECE = 256 * 1024; // bytes per response write
+const FAILED = Symbol("failed"); // what call() returns when the middleware refused
 
 // The request the SDK reads: plain upstream frames from the middleware, with the
 // original's url, method and headers. It emits "close" only when the real stream
@@ -89,7 +90,7 @@ class GuardedInvocation {
     let rest = chunk;
     while (rest.length > 0 && !this.stopped) {
       const taken = this.call(() => this.middleware.feed(rest));
-      if (taken === undefined) return;
+      if (taken === FAILED) return;
       rest = rest.subarray(taken);
       this.deliverInput(); // makes room when feed stopped at the inbound budget
     }
@@ -97,7 +98,7 @@ class GuardedInvocation {
 
   onEnd() {
     if (this.stopped) return;
-    if (this.call(() => this.middleware.finishInput()) === undefined) return;
+    if (this.call(() => this.middleware.finishInput()) === FAILED) return;
     this.deliverInput();
   }
 
@@ -108,7 +109,7 @@ class GuardedInvocation {
       for (;;) {
         const frames = this.stopped ? null : this.call(() => this.middleware.takeSdkInput());
         if (frames === null) break;
-        if (frames === undefined) {
+        if (frames === undefined || frames === FAILED) {
           this.sdkInput.push(null); // input ended and all was taken, or the stream failed
           return;
         }
@@ -127,7 +128,7 @@ class GuardedInvocation {
       if (!(e instanceof tether.TetherError)) throw e;
       this.log(`tether: ${e.name}: ${e.message}`);
       this.stop();
-      return undefined;
+      return FAILED;
     }
   }
 
@@ -139,7 +140,7 @@ class GuardedInvocation {
     const step = () => {
       while (!this.stopped) {
         const r = this.call(() => this.middleware.sdkOutput(rest.length > 0 ? rest : undefined));
-        if (r === undefined) break;
+        if (r === FAILED) break;
         rest = rest.subarray(r.taken);
         this.flush();
         if (!r.blocked && rest.length === 0) break;
@@ -159,7 +160,7 @@ class GuardedInvocation {
     const attempt = () => {
       if (this.stopped) return done();
       const ended = this.call(() => this.middleware.sdkOutputEnd());
-      if (ended === undefined) return done();
+      if (ended === FAILED) return done();
       if (ended) {
         this.stopped = true;
         this.finish();
