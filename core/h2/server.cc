@@ -16,6 +16,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "extension/extensions.h"
 #include "h2/net.h"
 #include "h2/server_impl.h"
@@ -555,21 +557,16 @@ void Server::stop() {
 }
 
 std::string stats_json(const ServerStats &s) {
-  std::string json = "{";
-  auto field = [&json](const char *name, uint64_t value) {
-    if (json.size() > 1) json += ",";
-    json += std::string("\"") + name + "\":" + std::to_string(value);
-  };
-  field("connections", s.connections);
-  field("streams", s.streams);
-  field("invocations", s.invocations);
-  field("refused", s.refused);
-  field("accept_failures", s.accept_failures);
-  field("open_invocations", s.open_invocations);
-  field("peak_session_outbound", s.peak_session_outbound);
-  field("peak_held_inbound", s.peak_held_inbound);
-  field("peak_connection_unsent", s.peak_connection_unsent);
-  return json + "}";
+  return nlohmann::ordered_json{{"connections", s.connections},
+                                {"streams", s.streams},
+                                {"invocations", s.invocations},
+                                {"refused", s.refused},
+                                {"accept_failures", s.accept_failures},
+                                {"open_invocations", s.open_invocations},
+                                {"peak_session_outbound", s.peak_session_outbound},
+                                {"peak_held_inbound", s.peak_held_inbound},
+                                {"peak_connection_unsent", s.peak_connection_unsent}}
+      .dump();
 }
 
 ServerStats Server::stats() const { return impl_->stats(); }

@@ -1,71 +1,62 @@
 // tether-endpoint: the reference h2c endpoint (service Echo) on the C API.
 //   tether-endpoint --port P [--host H] [--dispatch-threads N] [--max-message-size BYTES]
+//                   [--extensions LIST] [--help] [--version]
 // Prints "listening on HOST:PORT" once it accepts connections (port 0: ephemeral),
 // then serves until SIGINT or SIGTERM.
 #include <pthread.h>
-#include <cerrno>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 
+#include "cli.h"
 #include "echo_service.h"
 #include "tether.h"
-
-namespace {
-
-int usage(const char *why) {
-  std::fprintf(stderr,
-               "tether-endpoint: %s\nusage: tether-endpoint --port P [--host H] "
-               "[--dispatch-threads N] [--max-message-size BYTES]\n",
-               why);
-  return 2;
-}
-
-bool number(const char *text, unsigned long long max, unsigned long long *out) {
-  char *end = nullptr;
-  errno = 0;
-  unsigned long long value = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || value > max || text[0] == '-') return false;
-  *out = value;
-  return true;
-}
-
-}  // namespace
 
 int main(int argc, char **argv) {
   tether_endpoint_options options;
   tether_endpoint_options_init(&options);
   tether_session_options session;
   tether_session_options_init(&session);
-  bool have_port = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (i + 1 >= argc) return usage(("missing value for " + flag).c_str());
-    const char *value = argv[++i];
-    unsigned long long n = 0;
-    if (flag == "--port") {
-      if (!number(value, 65535, &n)) return usage("--port takes 0..65535");
-      options.port = static_cast<uint16_t>(n);
-      have_port = true;
-    } else if (flag == "--host") {
-      options.host = value;
-    } else if (flag == "--dispatch-threads") {
-      if (!number(value, 256, &n) || n == 0) return usage("--dispatch-threads takes 1..256");
-      options.dispatch_threads = static_cast<uint32_t>(n);
-    } else if (flag == "--max-message-size") {
-      if (!number(value, UINT32_MAX, &n) || n == 0)
-        return usage("--max-message-size takes 1..2^32-1");
-      session.max_message_size = n;
-      options.max_output_size = n;
-      options.session = &session;
-    } else {
-      return usage(("unknown option " + flag).c_str());
-    }
+  CLI::App app(
+      "The reference h2c endpoint (service Echo: echo, big, block) on the C API. Prints "
+      "\"listening on HOST:PORT\" once it accepts connections, then serves until SIGINT or "
+      "SIGTERM.");
+  tether::cli::init(app, "tether-endpoint");
+  std::string host = options.host;
+  uint64_t max_message_size = 0;
+  std::string extensions = tether_extensions_format(options.extensions);
+  app.add_option("--port", options.port, "Port to listen on (0: any free port)")
+      ->check(tether::cli::decimal())
+      ->required();
+  app.add_option("--host", host, "Address to listen on")->capture_default_str();
+  app.add_option("--dispatch-threads", options.dispatch_threads, "Threads running handlers")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--max-message-size", max_message_size,
+                 "Largest message in or out, bytes (default 32 MiB)")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(uint64_t{1}, uint64_t{UINT32_MAX}));
+  app.add_option("--extensions", extensions,
+                 "Features accepted of a stream's tether-extensions offer (\"\": none)")
+      ->capture_default_str();
+  std::string text;
+  tether::cli::Outcome parsed = tether::cli::parse(app, argc, argv, &text);
+  if (parsed != tether::cli::Outcome::kRun) return tether::cli::finish(parsed, text);
+  const char *problem = nullptr;
+  if (tether_extensions_parse(extensions.data(), extensions.size(), TETHER_EXT_ALL,
+                              &options.extensions, &problem) != TETHER_OK) {
+    return tether::cli::finish(
+        tether::cli::Outcome::kUsageError,
+        tether::cli::usage_error(app, std::string("--extensions: ") + problem));
   }
-  if (!have_port) return usage("--port is required (0: any free port)");
+  options.host = host.c_str();
+  if (max_message_size != 0) {
+    session.max_message_size = max_message_size;
+    options.max_output_size = max_message_size;
+    options.session = &session;
+  }
 
   // Block the stop signals in every thread the endpoint starts; main waits for them.
   sigset_t stop;
