@@ -73,7 +73,7 @@ Result run_over_limit(const Options &o) {
   std::string nonce = c->ping(other);
   Stream &b = c->stream(other);
   if (nonce.empty() || !c->wait([&] { return b.answered(nonce); }, kTimeoutMs)) {
-    return fail("no Pong on the bystander stream");
+    return fail("no Pong on the bystander stream: " + c->error());
   }
   // One chunk more than the limit allows.
   uint64_t size = o.target.max_message_size + o.target.max_frame_payload;

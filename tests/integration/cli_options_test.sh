@@ -29,11 +29,13 @@ check() {
 for program in tether-probe tether-endpoint tether-conformance; do
   check 0 out "^Usage: $program" "$build/$program" --help
   check 0 out "^$program $version\$" "$build/$program" --version
-  check 2 err "^$program: .*--bogus" "$build/$program" --bogus
+  args=(--bogus)
+  [ "$program" = tether-endpoint ] && args=(--port 0 --bogus)  # --port is required
+  check 2 err "^$program: .*--bogus" "$build/$program" "${args[@]}"
   grep -q "^Usage: $program" "$err" || { echo "FAIL: $program --bogus prints no usage"; failed=1; }
 done
 
-check 0 out '^Usage: tether-probe demo' "$build/tether-probe" demo --help
+check 0 out '^Usage: .*demo' "$build/tether-probe" demo --help
 check 2 err '^tether-probe: .*--svg' "$build/tether-probe" demo --svg
 check 2 err '^tether-probe: missing URL or command' "$build/tether-probe"
 check 2 err '^tether-probe: .*--streams' "$build/tether-probe" http://127.0.0.1:1 --streams 0
