@@ -155,11 +155,10 @@ run_language() {
   return 0
 }
 
-# verdicts FILE: "NUMBER ID VERDICT" per case.
-verdicts() { jq -r '.cases[] | "\(.number) \(.id) \(.verdict)"' "$1" 2>/dev/null; }
+# verdicts FILE: "NUMBER ID VERDICT" per case (the runner reads its own JSON report).
+verdicts() { [ -f "$1" ] && "$RUNNER" --verdicts "$1"; }
 
 [ -x "$RUNNER" ] || { echo "$RUNNER is not built (./run build)" >&2; exit 2; }
-command -v jq >/dev/null || { echo "jq is required" >&2; exit 2; }
 [ $# -gt 0 ] && LANGUAGES=("$@")
 
 declare -A CELL # "LANGUAGE NUMBER" -> verdict

@@ -48,7 +48,7 @@ int main(void) {
   length += put_frame(stream + length, 0x0123, 0, "");
 
   tether_decoder_options_init(&options);
-  options.allow_continued = 1; /* draft V8 chunking */
+  options.allow_continued = 1; /* the stream negotiated chunked/1 */
   if (tether_decoder_new(&options, &decoder) != TETHER_OK) return 1;
   printf("tether %s: decoding a %zu-byte stream fed in pieces of 1, 2, 3, ... bytes\n",
          tether_version_string(), length);

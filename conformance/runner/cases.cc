@@ -29,7 +29,26 @@ const std::vector<Case> &all_cases() {
        "With reading paused under 20 x 30 MiB of output, queued output stays within budget "
        "and every byte arrives after.",
        run_backpressure},
-      {"9", "v7-no-ping", "On V7 no Ping or chunk is ever sent, and Echo still works.", run_v7},
+      {"9", "not-negotiated",
+       "Only what a stream negotiated is used: no offer, no Ping, Pong or chunk either way; "
+       "ping/1 alone, Pongs but no chunks. Echo works on both.",
+       run_not_negotiated},
+      {"10", "extensions-echoed",
+       "The 200 names the offered features it accepts (any case, unknown tokens ignored), no "
+       "header for none; a malformed offer gets 400.",
+       run_extensions_echoed},
+      {"11", "unnegotiated-ping",
+       "A Ping, or a CONTINUED flag, on a stream that did not negotiate it fails that stream "
+       "with Error 571; the endpoint keeps serving.",
+       run_unnegotiated_ping},
+      {"12", "v8-ephemeral",
+       "On V8 an ephemeral notification (0x0300) passes through and Echo completes; on V7 the "
+       "same type is unknown (571).",
+       run_v8_ephemeral},
+      {"13", "versions",
+       "Each advertised version V5..V8 echoes with its own content type and the same accepted "
+       "extensions; others get 415.",
+       run_versions},
   };
   return cases;
 }

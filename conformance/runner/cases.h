@@ -18,7 +18,7 @@ struct Result {
 };
 
 struct Case {
-  const char *number;  // "1".."9", "5b"
+  const char *number;  // "1".."13", "5b"
   const char *id;
   const char *claim;
   Result (*run)(const Options &options);
@@ -35,6 +35,10 @@ Result run_chunked_large(const Options &options);
 Result run_over_limit(const Options &options);
 Result run_malformed(const Options &options);
 Result run_backpressure(const Options &options);
-Result run_v7(const Options &options);
+Result run_not_negotiated(const Options &options);
+Result run_extensions_echoed(const Options &options);
+Result run_unnegotiated_ping(const Options &options);
+Result run_v8_ephemeral(const Options &options);
+Result run_versions(const Options &options);
 
 }  // namespace tether::conformance

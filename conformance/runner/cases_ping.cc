@@ -37,7 +37,7 @@ Result run_ping_once(const Options &o) {
   std::string error;
   auto c = connect(o, &error);
   if (!c) return fail("cannot connect: " + error);
-  int32_t id = c->invoke("echo", 8);
+  int32_t id = c->invoke("echo");
   if (id < 0) return fail(c->error());
   std::vector<std::string> nonces;
   for (int i = 0; i < kPings; ++i) {
@@ -70,7 +70,7 @@ Result run_dispatch_loop(const Options &o) {
   auto c = connect(o, &error);
   if (!c) return fail("cannot connect: " + error);
   // A probe stream on another invocation, answered once before the block.
-  int32_t probe = c->invoke("echo", 8);
+  int32_t probe = c->invoke("echo");
   if (probe < 0) return fail(c->error());
   std::string warm = c->ping(probe);
   Stream &p = c->stream(probe);
@@ -78,7 +78,7 @@ Result run_dispatch_loop(const Options &o) {
     return fail("no Pong on an idle stream: " + c->error());
   }
   // The blocked call: its Ping follows its Input, so the loop reads it while blocked.
-  int32_t blocked = c->invoke("block", 8);
+  int32_t blocked = c->invoke("block");
   if (blocked < 0 || !c->send(blocked, h2::input_frame(std::to_string(t)))) return fail(c->error());
   std::string behind = c->ping(blocked);
   if (behind.empty() || !c->end(blocked)) return fail(c->error());
@@ -121,7 +121,7 @@ Result run_order(const Options &o) {
   std::string error;
   auto c = connect(o, &error);
   if (!c) return fail("cannot connect: " + error);
-  int32_t id = c->invoke("block", 8);
+  int32_t id = c->invoke("block");
   if (id < 0 || !c->send(id, h2::input_frame(std::to_string(t)))) return fail(c->error());
   std::string nonce = c->ping(id);
   if (nonce.empty() || !c->end(id)) return fail(c->error());
@@ -150,11 +150,13 @@ Result run_many_streams(const Options &o) {
   std::vector<int32_t> ids;
   std::map<int32_t, std::string> nonces;
   for (int i = 0; i < n; ++i) {
-    int32_t id = c->invoke("echo", 8);
+    int32_t id = c->invoke("echo");
     if (id < 0) return fail(strf("stream %d: %s", i, c->error().c_str()));
     ids.push_back(id);
+  }
+  for (int32_t id : ids) {  // each Ping once its stream's 200 accepted ping/1
     nonces[id] = c->ping(id);
-    if (nonces[id].empty()) return fail(c->error());
+    if (nonces[id].empty()) return fail(strf("stream %d: %s", id, c->error().c_str()));
   }
   auto answered = [&] {
     int k = 0;

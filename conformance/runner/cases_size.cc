@@ -25,7 +25,7 @@ Result chunked_echo(const Options &o, uint64_t size) {
   std::string error;
   auto c = connect(o, &error);
   if (!c) return fail("cannot connect: " + error);
-  int32_t id = c->invoke("echo", 8);
+  int32_t id = c->invoke("echo");
   if (id < 0) return fail(c->error());
   uint64_t t0 = h2::monotonic_ns();
   ChunkedSend sent = send_with_pings(*c, id, input, kTimeoutMs);
@@ -68,17 +68,17 @@ Result run_over_limit(const Options &o) {
   auto c = connect(o, &error);
   if (!c) return fail("cannot connect: " + error);
   // A bystander stream, open before and after.
-  int32_t other = c->invoke("echo", 8);
+  int32_t other = c->invoke("echo");
   if (other < 0) return fail(c->error());
   std::string nonce = c->ping(other);
   Stream &b = c->stream(other);
   if (nonce.empty() || !c->wait([&] { return b.answered(nonce); }, kTimeoutMs)) {
-    return fail("no Pong on the bystander stream");
+    return fail("no Pong on the bystander stream: " + c->error());
   }
   // One chunk more than the limit allows.
   uint64_t size = o.target.max_message_size + o.target.max_frame_payload;
   ChunkedInput input(pattern(size, 6), o.target.max_frame_payload);
-  int32_t id = c->invoke("echo", 8);
+  int32_t id = c->invoke("echo");
   if (id < 0) return fail(c->error());
   ChunkedSend sent = send_with_pings(*c, id, input, kTimeoutMs);
   Stream &s = c->stream(id);

@@ -4,6 +4,7 @@
 #include <climits>
 
 #include "common/byte_buffer.h"
+#include "extension/extensions.h"
 #include "h2/net.h"
 #include "h2/runtime_messages.h"
 #include "prober/ping_codec.h"
@@ -40,30 +41,38 @@ std::unique_ptr<Connection> Connection::open(const Target &target, std::string *
   return c;
 }
 
-int32_t Connection::invoke(const std::string &handler, uint32_t version) {
-  std::string type = "application/vnd.restate.invocation.v" + std::to_string(version);
-  int32_t id = client_->request("POST", "/invoke/Echo/" + handler, {{"content-type", type}}, true);
+int32_t Connection::invoke(const std::string &handler, uint32_t version, uint32_t offer) {
+  const char *value = format_extensions(offer);
+  if (value == nullptr) {
+    error_ = "offer " + std::to_string(offer) + " holds bits that are not TETHER_EXT_*";
+    return -1;
+  }
+  int32_t id = invoke_raw(handler, version, offer == 0 ? nullptr : value);
+  if (id >= 0) streams_[id].offered = offer;
+  return id;
+}
+
+int32_t Connection::invoke_raw(const std::string &handler, uint32_t version, const char *offer) {
+  if (version == 0) version = target_.version;
+  h2::Headers headers{
+      {"content-type", "application/vnd.restate.invocation.v" + std::to_string(version)}};
+  if (offer != nullptr) headers.emplace_back(TETHER_EXTENSIONS_HEADER, offer);
+  int32_t id = client_->request("POST", "/invoke/Echo/" + handler, headers, true);
   if (id < 0) {
     error_ = client_->error();
     return -1;
   }
   Stream &s = streams_[id];
   s.version = version;
-  // Below V8 a message is one frame, however large; on V8 frames are bounded.
-  FrameLimits limits;
-  limits.allow_continued = version >= 8;
-  limits.max_frame_payload =
-      version >= 8
-          ? target_.max_frame_payload
-          : static_cast<uint32_t>(std::min<uint64_t>(target_.max_message_size, UINT32_MAX));
-  s.parser = std::make_unique<ResponseParser>(limits, target_.max_message_size);
+  s.parser = make_parser(s);  // replaced once the response says what it accepted
   std::string name = "conformance-" + std::to_string(++calls_);
   send(id, h2::start_frame(name, name, 1));
   return id;
 }
 
-int32_t Connection::call(const std::string &handler, const std::string &input, uint32_t version) {
-  int32_t id = invoke(handler, version);
+int32_t Connection::call(const std::string &handler, const std::string &input, uint32_t version,
+                         uint32_t offer) {
+  int32_t id = invoke(handler, version, offer);
   if (id < 0 || !send(id, h2::input_frame(input)) || !end(id)) return -1;
   return id;
 }
@@ -89,12 +98,41 @@ bool Connection::send(int32_t stream, const uint8_t *data, size_t length) {
 
 bool Connection::end(int32_t stream) { return client_->end(stream) == TETHER_OK; }
 
-std::string Connection::ping(int32_t stream) {
+bool Connection::accepted(int32_t stream, uint32_t features) {
+  constexpr int kHeadTimeoutMs = 30000;
   Stream &s = streams_[stream];
-  if (s.version < 8) {
-    error_ = "refused to Ping a V" + std::to_string(s.version) + " stream";
-    return "";
+  if ((s.offered & features) != features) {
+    error_ = std::string("not offered on this stream (offered \"") + format_extensions(s.offered) +
+             "\")";
+    return false;
   }
+  if (!wait([&] { return s.status != 0 || s.closed; }, kHeadTimeoutMs) || s.status == 0) {
+    error_ = "no response headers within " + std::to_string(kHeadTimeoutMs) +
+             " ms: nothing of the extension was sent " + error_;
+    return false;
+  }
+  if (s.status != 200) {
+    error_ = "HTTP " + std::to_string(s.status) + " on stream " + std::to_string(stream);
+    return false;
+  }
+  uint32_t missing = features & ~s.extensions;
+  if (missing == 0) return true;
+  error_ = (missing & TETHER_EXT_PING) ? "extension not accepted: this endpoint answers no Pings"
+                                       : "extension not accepted: this endpoint takes no chunks";
+  error_ += std::string(" (offered \"") + format_extensions(s.offered) + "\", accepted \"" +
+            format_extensions(s.extensions) + "\")";
+  return false;
+}
+
+std::string Connection::ping(int32_t stream) {
+  if (!accepted(stream, TETHER_EXT_PING)) return "";
+  return send_ping(stream);
+}
+
+std::string Connection::ping_unchecked(int32_t stream) { return send_ping(stream); }
+
+std::string Connection::send_ping(int32_t stream) {
+  Stream &s = streams_[stream];
   uint8_t nonce[NonceSource::kSize];
   ErrorSlot slot;
   ByteBuffer frame{Allocator()};
@@ -161,7 +199,22 @@ void Connection::on_response(int32_t stream, const h2::ResponseHead &head) {
   Stream &s = streams_[stream];
   s.status = head.status;
   s.content_type = head.content_type;
-  s.extensions = head.extensions;
+  s.extensions = head.extensions & s.offered;
+  s.unoffered = head.extensions & ~s.offered;
+  if (s.parser) s.parser = make_parser(s);
+}
+
+// What the endpoint may send on s: CONTINUED chunks of at most max_frame_payload only
+// when chunked/1 was accepted; otherwise one frame per message, however large.
+std::unique_ptr<ResponseParser> Connection::make_parser(const Stream &s) const {
+  FrameLimits limits;
+  limits.protocol_version = s.version;
+  limits.allow_continued = (s.extensions & TETHER_EXT_CHUNKED) != 0;
+  limits.max_frame_payload =
+      limits.allow_continued
+          ? target_.max_frame_payload
+          : static_cast<uint32_t>(std::min<uint64_t>(target_.max_message_size, UINT32_MAX));
+  return std::make_unique<ResponseParser>(limits, target_.max_message_size);
 }
 
 void Connection::on_data(int32_t stream, const uint8_t *data, size_t length) {

@@ -14,14 +14,20 @@
 #include "h2/client.h"
 #include "prober/nonce.h"
 #include "response.h"
+#include "tether.h"
 
 namespace tether::conformance {
+
+// What a real Restate 1.7 server picks, and what the runner offers by default.
+inline constexpr uint32_t kDefaultVersion = 6;
+inline constexpr uint32_t kOfferAll = TETHER_EXT_PING | TETHER_EXT_CHUNKED;
 
 struct Target {
   std::string host;
   uint16_t port = 0;
-  uint64_t max_message_size = 0;   // the endpoint's limit, as the runner was told
-  uint32_t max_frame_payload = 0;  // draft-V8 chunk bound
+  uint64_t max_message_size = 0;       // the endpoint's limit, as the runner was told
+  uint32_t max_frame_payload = 0;      // chunk bound on streams that negotiated chunked/1
+  uint32_t version = kDefaultVersion;  // protocol version of the cases' streams
 };
 
 struct PongSeen {
@@ -32,9 +38,11 @@ struct PongSeen {
 
 struct Stream {
   uint32_t version = 0;  // 0: not an invocation
-  int status = 0;
+  uint32_t offered = 0;  // TETHER_EXT_* named in the request's tether-extensions
+  int status = 0;        // 0 until the response headers came
   std::string content_type;
-  uint32_t extensions = 0;  // accepted by the response headers
+  uint32_t extensions = 0;  // accepted by the response headers (and offered)
+  uint32_t unoffered = 0;   // named by the response but never offered: a violation
   bool closed = false;
   uint32_t reset_code = 0;  // HTTP/2 error code it closed with
   uint64_t bytes_in = 0;
@@ -57,18 +65,29 @@ class Connection : public h2::ClientListener {
   static std::unique_ptr<Connection> open(const Target &target, std::string *error,
                                           const h2::ClientOptions &options = h2::ClientOptions());
 
-  // POST /invoke/Echo/{handler} with content type vN; Start (known_entries 1) goes
-  // first. The body stays open. -1 on failure (see error()).
-  int32_t invoke(const std::string &handler, uint32_t version);
+  // POST /invoke/Echo/{handler} with content type vN (0: the target's version),
+  // offering the TETHER_EXT_* set in tether-extensions (none: no header); Start
+  // (known_entries 1) goes first. The body stays open. -1 on failure (see error()).
+  int32_t invoke(const std::string &handler, uint32_t version = 0, uint32_t offer = kOfferAll);
+  // The same with a raw tether-extensions value (nullptr: no header).
+  int32_t invoke_raw(const std::string &handler, uint32_t version, const char *offer);
   // Start + Input(input), body ended: a whole call.
-  int32_t call(const std::string &handler, const std::string &input, uint32_t version = 8);
+  int32_t call(const std::string &handler, const std::string &input, uint32_t version = 0,
+               uint32_t offer = kOfferAll);
   int32_t get(const std::string &path, const std::string &accept);
   bool send(int32_t stream, const std::string &bytes);
   bool send(int32_t stream, const uint8_t *data, size_t length);
   bool end(int32_t stream);
+  // Waits for the stream's response headers, then true if they accepted every
+  // feature of `features`; false with error() naming what was not accepted. No Ping
+  // and no chunk may go before this holds.
+  bool accepted(int32_t stream, uint32_t features);
   // Sends a Ping with a fresh nonce and returns the nonce ("" on failure). Refused
-  // on streams below V8, where no Ping may ever be sent.
+  // (see accepted()) on a stream whose response did not accept ping/1.
   std::string ping(int32_t stream);
+  // Sends a Ping without asking for negotiation: for the case that checks the
+  // endpoint refuses it. The nonce, "" on failure.
+  std::string ping_unchecked(int32_t stream);
   bool h2_ping();
 
   // Handles I/O until done() holds (true) or timeout_ms passes or the connection
@@ -90,6 +109,8 @@ class Connection : public h2::ClientListener {
  private:
   explicit Connection(const Target &target) : target_(target) {}
   void scan_pongs(Stream &s);
+  std::string send_ping(int32_t stream);
+  std::unique_ptr<ResponseParser> make_parser(const Stream &s) const;
 
   Target target_;
   std::unique_ptr<h2::Client> client_;

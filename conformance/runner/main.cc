@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cases.h"
+#include "extension/extensions.h"
 #include "h2/net.h"
 #include "observe.h"
 #include "report.h"
@@ -13,36 +14,45 @@ using namespace tether::conformance;
 namespace {
 
 // GET /discover once: the endpoint must answer before any case runs.
-bool discover(const Options &o, std::string *summary) {
+bool discover_once(const Options &o, std::string *summary) {
   std::string error;
   auto c = Connection::open(o.target, &error);
   if (!c) return *summary = error, false;
-  int32_t id = c->get("/discover", "application/vnd.restate.endpointmanifest.v1+json");
-  if (id < 0 || !c->wait_closed({id}, 10000)) return *summary = "no answer to GET /discover", false;
-  Stream &s = c->stream(id);
-  uint64_t max_version = 0;
-  if (s.status != 200 || !json_number(s.body, "maxProtocolVersion", &max_version)) {
-    *summary = "GET /discover: HTTP " + std::to_string(s.status) + " " + s.body.substr(0, 80);
-    return false;
+  Versions v;
+  if (!discover(*c, &v, summary)) return false;
+  *summary = "protocol V" + std::to_string(v.min) + "..V" + std::to_string(v.max) + ", cases on V" +
+             std::to_string(o.target.version);
+  if (o.target.version < v.min || o.target.version > v.max) {
+    *summary += " (not advertised: the cases will fail; see --protocol-version)";
   }
-  *summary = "maxProtocolVersion " + std::to_string(max_version);
-  if (max_version < 8) *summary += " (below 8: the draft-V8 cases will fail)";
   return true;
+}
+
+int print_verdicts(const std::string &path) {
+  std::vector<CaseVerdict> verdicts;
+  std::string error;
+  if (!read_verdicts_file(path, &verdicts, &error)) {
+    std::fprintf(stderr, "tether-conformance: %s\n", error.c_str());
+    return 2;
+  }
+  for (const CaseVerdict &v : verdicts) {
+    std::printf("%s %s %s\n", v.number.c_str(), v.id.c_str(), v.verdict.c_str());
+  }
+  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char **argv) {
   Options options;
-  std::string error;
-  if (!parse_options(argc, argv, &options, &error)) {
-    std::fprintf(stderr, "tether-conformance: %s\n%s", error.c_str(), kUsage);
-    return 2;
-  }
+  std::string text;
+  tether::cli::Outcome parsed = parse_options(argc, argv, &options, &text);
+  if (parsed != tether::cli::Outcome::kRun) return tether::cli::finish(parsed, text);
   if (options.list) {
     for (const Case &c : all_cases()) std::printf("%s %s %s\n", c.number, c.id, c.claim);
     return 0;
   }
+  if (!options.verdicts_path.empty()) return print_verdicts(options.verdicts_path);
   std::vector<const Case *> selected;
   for (const Case &c : all_cases()) {
     if (options.only_case.empty() || options.only_case == c.id || options.only_case == c.number) {
@@ -55,13 +65,14 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, ")\n");
     return 2;
   }
-  std::string summary;
-  if (!discover(options, &summary)) {
+  std::string summary, error;
+  if (!discover_once(options, &summary)) {
     std::fprintf(stderr, "tether-conformance: %s: %s\n", options.url.c_str(), summary.c_str());
     return 2;
   }
-  std::printf("tether-conformance %s: %s, limit %llu bytes, %s loop\n", options.url.c_str(),
-              summary.c_str(), static_cast<unsigned long long>(options.target.max_message_size),
+  std::printf("tether-conformance %s: %s, offering \"%s\", limit %llu bytes, %s loop\n",
+              options.url.c_str(), summary.c_str(), tether::format_extensions(kOfferAll),
+              static_cast<unsigned long long>(options.target.max_message_size),
               options.shared_loop ? "shared" : "separate");
   std::vector<Outcome> outcomes;
   int failed = 0, passed = 0, skipped = 0;

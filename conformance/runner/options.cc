@@ -1,92 +1,77 @@
 #include "options.h"
 
-#include <cerrno>
-#include <cstdlib>
-
 #include "h2/net.h"
 
 namespace tether::conformance {
 
-const char kUsage[] =
-    "usage: tether-conformance --list\n"
-    "       tether-conformance URL [--case ID] [--json FILE] [--max-message-size BYTES]\n"
-    "         [--max-frame-payload BYTES] [--large-size BYTES] [--outbound-budget BYTES]\n"
-    "         [--loop separate|shared] [--block-ms T] [--streams N] [--pid PID]\n"
-    "  URL: http://host:port of an h2c endpoint serving the Echo service\n";
-
-namespace {
-
-bool number(const std::string &text, uint64_t min, uint64_t max, uint64_t *out) {
-  if (text.empty() || text[0] == '-') return false;
-  char *end = nullptr;
-  errno = 0;
-  unsigned long long value = std::strtoull(text.c_str(), &end, 10);
-  if (errno != 0 || *end != '\0' || value < min || value > max) return false;
-  *out = value;
-  return true;
-}
-
-}  // namespace
-
-bool parse_options(int argc, char **argv, Options *o, std::string *error) {
+cli::Outcome parse_options(int argc, const char *const *argv, Options *o, std::string *text) {
   o->target.max_message_size = TETHER_DEFAULT_MAX_MESSAGE_SIZE;
   o->target.max_frame_payload = TETHER_DEFAULT_MAX_FRAME_PAYLOAD;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag.rfind("--", 0) != 0) {
-      if (!o->url.empty()) return *error = "more than one URL: " + flag, false;
-      o->url = flag;
-      continue;
-    }
-    if (flag == "--list") {
-      o->list = true;
-      continue;
-    }
-    if (i + 1 >= argc) return *error = "missing value for " + flag, false;
-    std::string value = argv[++i];
-    uint64_t n = 0;
-    auto bad = [&](const char *range) { return *error = flag + " takes " + range, false; };
-    if (flag == "--case") {
-      o->only_case = value;
-    } else if (flag == "--json") {
-      o->json_path = value;
-    } else if (flag == "--max-message-size") {
-      if (!number(value, 1 << 20, UINT32_MAX, &n)) return bad("1 MiB..4 GiB-1 (bytes)");
-      o->target.max_message_size = n;
-    } else if (flag == "--max-frame-payload") {
-      if (!number(value, 1024, 1 << 30, &n)) return bad("1 KiB..1 GiB (bytes)");
-      o->target.max_frame_payload = static_cast<uint32_t>(n);
-    } else if (flag == "--large-size") {
-      if (!number(value, 1, UINT32_MAX, &n)) return bad("1..4 GiB-1 (bytes)");
-      o->large_size = n;
-    } else if (flag == "--outbound-budget") {
-      if (!number(value, 1, UINT64_MAX, &n)) return bad("a positive byte count");
-      o->outbound_budget = n;
-    } else if (flag == "--loop") {
-      if (value != "separate" && value != "shared") return bad("separate or shared");
-      o->shared_loop = value == "shared";
-    } else if (flag == "--block-ms") {
-      if (!number(value, 50, 60000, &n)) return bad("50..60000");
-      o->block_ms = static_cast<int>(n);
-    } else if (flag == "--streams") {
-      if (!number(value, 1, 100000, &n)) return bad("1..100000");
-      o->streams = static_cast<int>(n);
-    } else if (flag == "--pid") {
-      if (!number(value, 1, INT32_MAX, &n)) return bad("a process id");
-      o->pid = static_cast<int>(n);
-    } else {
-      return *error = "unknown option " + flag, false;
-    }
-  }
-  if (o->list) return true;
-  if (o->url.empty()) return *error = "the endpoint's URL is required", false;
+  CLI::App app(
+      "Plays the Restate runtime against an endpoint serving the Echo service and "
+      "prints one line per case. Exit status: 0 when no case failed, 1 when one did, 2 "
+      "on a usage error or an unreachable endpoint.");
+  cli::init(app, "tether-conformance");
+  app.add_option("url", o->url, "http://host:port of an h2c endpoint serving Echo");
+  app.add_flag("--list", o->list, "Print the cases and exit");
+  app.add_option("--case", o->only_case, "Run only this case (number or id)");
+  app.add_option("--json", o->json_path, "Write the results to FILE as JSON");
+  app.add_option("--verdicts", o->verdicts_path,
+                 "Print NUMBER ID VERDICT per case of a --json report and exit");
+  app.add_option("--protocol-version", o->target.version,
+                 "Protocol version of the cases' streams (the version cases try V5..V8)")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(TETHER_PROTOCOL_MIN_VERSION, TETHER_PROTOCOL_MAX_VERSION))
+      ->capture_default_str();
+  app.add_option("--max-message-size", o->target.max_message_size,
+                 "The endpoint's message limit, bytes")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(uint64_t{1} << 20, uint64_t{UINT32_MAX}))
+      ->capture_default_str();
+  app.add_option("--max-frame-payload", o->target.max_frame_payload,
+                 "The endpoint's chunk bound (chunked/1), bytes")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(uint32_t{1024}, uint32_t{1} << 30))
+      ->capture_default_str();
+  app.add_option("--large-size", o->large_size, "Input of the large chunked case, bytes")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(uint64_t{1}, uint64_t{UINT32_MAX}))
+      ->capture_default_str();
+  app.add_option("--outbound-budget", o->outbound_budget,
+                 "Queued output a session may hold, bytes (default: from the limits)")
+      ->check(tether::cli::decimal())
+      ->check(CLI::PositiveNumber);
+  std::string loop = "separate";
+  app.add_option("--loop", loop, "Whether HTTP/2 and the dispatch loop share one loop")
+      ->check(CLI::IsMember({"separate", "shared"}))
+      ->capture_default_str();
+  app.add_option("--block-ms", o->block_ms, "T of the dispatch-loop case, ms")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(50, 60000))
+      ->capture_default_str();
+  app.add_option("--streams", o->streams, "Concurrent streams of the many-streams case")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--pid", o->pid, "The endpoint's process id, for its resident memory")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(1, INT32_MAX));
+  cli::Outcome outcome = cli::parse(app, argc, argv, text);
+  if (outcome != cli::Outcome::kRun) return outcome;
+  o->shared_loop = loop == "shared";
+  auto refuse = [&](const std::string &why) {
+    *text = cli::usage_error(app, why);
+    return cli::Outcome::kUsageError;
+  };
+  if (o->list || !o->verdicts_path.empty()) return outcome;
+  if (o->url.empty()) return refuse("the endpoint's URL is required");
   if (!h2::parse_url(o->url, &o->target.host, &o->target.port)) {
-    return *error = "not an http://host:port URL: " + o->url, false;
+    return refuse("not an http://host:port URL: " + o->url);
   }
   if (o->target.max_frame_payload > o->target.max_message_size) {
-    return *error = "--max-frame-payload is over --max-message-size", false;
+    return refuse("--max-frame-payload is over --max-message-size");
   }
-  return true;
+  return outcome;
 }
 
 }  // namespace tether::conformance

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "cli.h"
 #include "connection.h"
 
 namespace tether::conformance {
@@ -15,6 +16,7 @@ struct Options {
   bool list = false;      // print the cases and exit
   std::string only_case;  // "" : all
   std::string json_path;
+  std::string verdicts_path;           // print the verdicts of this --json report and exit
   bool shared_loop = false;            // HTTP/2 and dispatch on one loop (Node, Python asyncio)
   int block_ms = 500;                  // T of the dispatch-loop case
   int streams = 1000;                  // concurrent streams of the streams case
@@ -23,8 +25,8 @@ struct Options {
   int pid = 0;                         // the endpoint's process, for its RSS; 0: unknown
 };
 
-// Parses argv; false with the reason in *error (the caller prints usage).
-bool parse_options(int argc, char **argv, Options *options, std::string *error);
-extern const char kUsage[];
+// Parses argv (CLI11). kExit: *text is the help or version; kUsageError: *text names
+// what was wrong, then the usage.
+cli::Outcome parse_options(int argc, const char *const *argv, Options *options, std::string *text);
 
 }  // namespace tether::conformance

@@ -2,28 +2,12 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include <nlohmann/json.hpp>
 
 namespace tether::conformance {
-namespace {
-
-std::string quoted(const std::string &text) {
-  std::string out = "\"";
-  for (unsigned char ch : text) {
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += static_cast<char>(ch);
-    } else if (ch < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", ch);
-      out += escaped;
-    } else {
-      out += static_cast<char>(ch);
-    }
-  }
-  return out + "\"";
-}
-
-}  // namespace
 
 const char *verdict_name(Verdict verdict) {
   switch (verdict) {
@@ -38,32 +22,70 @@ const char *verdict_name(Verdict verdict) {
 }
 
 void print_line(std::FILE *out, const Outcome &o) {
-  std::fprintf(out, "%-3s %-14s %s  %s  | %s\n", o.c->number, o.c->id,
+  std::fprintf(out, "%-3s %-17s %s  %s  | %s\n", o.c->number, o.c->id,
                verdict_name(o.result.verdict), o.result.figure.c_str(), o.c->claim);
   std::fflush(out);
 }
 
+std::string report_json(const std::string &url, const std::vector<Outcome> &outcomes) {
+  nlohmann::json cases = nlohmann::json::array();
+  for (const Outcome &o : outcomes) {
+    cases.push_back({{"number", o.c->number},
+                     {"id", o.c->id},
+                     {"verdict", verdict_name(o.result.verdict)},
+                     {"figure", o.result.figure},
+                     {"claim", o.c->claim},
+                     {"seconds", o.seconds}});
+  }
+  // A figure may quote an endpoint's bytes: invalid UTF-8 is replaced, not refused.
+  return nlohmann::json{{"url", url}, {"cases", cases}}.dump(
+             2, ' ', false, nlohmann::json::error_handler_t::replace) +
+         "\n";
+}
+
 bool write_json(const std::string &path, const std::string &url,
                 const std::vector<Outcome> &outcomes, std::string *error) {
+  std::string text = report_json(url, outcomes);
   std::FILE *f = std::fopen(path.c_str(), "w");
   if (f == nullptr) {
     *error = path + ": " + std::strerror(errno);
     return false;
   }
-  std::fprintf(f, "{\"url\": %s, \"cases\": [", quoted(url).c_str());
-  for (size_t i = 0; i < outcomes.size(); ++i) {
-    const Outcome &o = outcomes[i];
-    std::fprintf(f,
-                 "%s\n  {\"number\": %s, \"id\": %s, \"verdict\": %s, \"figure\": %s, "
-                 "\"claim\": %s, \"seconds\": %.3f}",
-                 i ? "," : "", quoted(o.c->number).c_str(), quoted(o.c->id).c_str(),
-                 quoted(verdict_name(o.result.verdict)).c_str(), quoted(o.result.figure).c_str(),
-                 quoted(o.c->claim).c_str(), o.seconds);
-  }
-  std::fprintf(f, "\n]}\n");
-  bool ok = std::fclose(f) == 0;
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  ok = std::fclose(f) == 0 && ok;
   if (!ok) *error = path + ": " + std::strerror(errno);
   return ok;
+}
+
+bool read_verdicts(const std::string &json, std::vector<CaseVerdict> *out, std::string *error) {
+  nlohmann::json doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return *error = "not JSON", false;
+  if (!doc.is_object() || !doc.contains("cases") || !doc["cases"].is_array()) {
+    return *error = "no \"cases\" array", false;
+  }
+  for (const nlohmann::json &c : doc["cases"]) {
+    CaseVerdict v;
+    for (auto [key, field] : {std::pair{"number", &v.number}, std::pair{"id", &v.id},
+                              std::pair{"verdict", &v.verdict}}) {
+      if (!c.is_object() || !c.contains(key) || !c[key].is_string()) {
+        return *error =
+                   "case " + std::to_string(out->size() + 1) + " has no string \"" + key + "\"",
+               false;
+      }
+      *field = c[key].get<std::string>();
+    }
+    out->push_back(std::move(v));
+  }
+  return true;
+}
+
+bool read_verdicts_file(const std::string &path, std::vector<CaseVerdict> *out,
+                        std::string *error) {
+  std::ifstream in(path);
+  if (!in) return *error = path + ": " + std::strerror(errno), false;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!read_verdicts(text, out, error)) return *error = path + ": " + *error, false;
+  return true;
 }
 
 }  // namespace tether::conformance

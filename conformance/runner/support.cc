@@ -126,6 +126,7 @@ std::string error_of(Stream &s) {
 ChunkedSend send_with_pings(Connection &c, int32_t id, const ChunkedInput &input, int timeout_ms) {
   ChunkedSend out;
   Stream &s = c.stream(id);
+  if (!c.accepted(id, kOfferAll)) return out.stopped = c.error(), out;
   for (size_t i = 0; i < input.count(); ++i) {
     if (!c.send(id, input.frame(i), input.frame_size(i))) {
       out.stopped = c.error();

@@ -1,5 +1,7 @@
 #include "h2/routing.h"
 
+#include <nlohmann/json.hpp>
+
 #include "extension/extensions.h"
 #include "invocation/content_type.h"
 
@@ -127,26 +129,17 @@ int manifest_version(std::string_view accept) {
 }
 
 std::string manifest_json(const Registry &registry, uint32_t max_protocol_version) {
-  // Names are restricted to [A-Za-z0-9_.-] at registration: nothing to escape.
-  std::string json = "{\"protocolMode\":\"BIDI_STREAM\",\"minProtocolVersion\":";
-  json += std::to_string(TETHER_PROTOCOL_MIN_VERSION);
-  json += ",\"maxProtocolVersion\":" + std::to_string(max_protocol_version);
-  json += ",\"services\":[";
-  bool first_service = true;
+  nlohmann::ordered_json services = nlohmann::ordered_json::array();
   for (const Service &s : registry.services()) {
-    if (!first_service) json += ',';
-    first_service = false;
-    json += "{\"name\":\"" + s.name + "\",\"ty\":\"SERVICE\",\"handlers\":[";
-    bool first_handler = true;
-    for (const Handler &h : s.handlers) {
-      if (!first_handler) json += ',';
-      first_handler = false;
-      json += "{\"name\":\"" + h.name + "\"}";
-    }
-    json += "]}";
+    nlohmann::ordered_json handlers = nlohmann::ordered_json::array();
+    for (const Handler &h : s.handlers) handlers.push_back({{"name", h.name}});
+    services.push_back({{"name", s.name}, {"ty", "SERVICE"}, {"handlers", std::move(handlers)}});
   }
-  json += "]}";
-  return json;
+  nlohmann::ordered_json manifest = {{"protocolMode", "BIDI_STREAM"},
+                                     {"minProtocolVersion", TETHER_PROTOCOL_MIN_VERSION},
+                                     {"maxProtocolVersion", max_protocol_version},
+                                     {"services", std::move(services)}};
+  return manifest.dump();
 }
 
 Route route(const Request &request, const Registry &registry, uint32_t max_protocol_version,

@@ -17,6 +17,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "extension/extensions.h"
 #include "h2/net.h"
 #include "h2/server_impl.h"
@@ -723,27 +725,22 @@ void Server::shutdown(uint32_t deadline_ms) {
 }
 
 std::string stats_json(const ServerStats &s) {
-  std::string json = "{";
-  auto field = [&json](const char *name, uint64_t value) {
-    if (json.size() > 1) json += ",";
-    json += std::string("\"") + name + "\":" + std::to_string(value);
-  };
-  field("connections", s.connections);
-  field("streams", s.streams);
-  field("invocations", s.invocations);
-  field("refused", s.refused);
-  field("accept_failures", s.accept_failures);
-  field("open_invocations", s.open_invocations);
-  field("peak_session_outbound", s.peak_session_outbound);
-  field("peak_held_inbound", s.peak_held_inbound);
-  field("peak_connection_unsent", s.peak_connection_unsent);
-  field("open_connections", s.open_connections);
-  field("preface_timeouts", s.preface_timeouts);
-  field("idle_timeouts", s.idle_timeouts);
-  field("refused_connections", s.refused_connections);
-  field("refused_headers", s.refused_headers);
-  field("shutdown_ended", s.shutdown_ended);
-  return json + "}";
+  return nlohmann::ordered_json{{"connections", s.connections},
+                                {"streams", s.streams},
+                                {"invocations", s.invocations},
+                                {"refused", s.refused},
+                                {"accept_failures", s.accept_failures},
+                                {"open_invocations", s.open_invocations},
+                                {"peak_session_outbound", s.peak_session_outbound},
+                                {"peak_held_inbound", s.peak_held_inbound},
+                                {"peak_connection_unsent", s.peak_connection_unsent},
+                                {"open_connections", s.open_connections},
+                                {"preface_timeouts", s.preface_timeouts},
+                                {"idle_timeouts", s.idle_timeouts},
+                                {"refused_connections", s.refused_connections},
+                                {"refused_headers", s.refused_headers},
+                                {"shutdown_ended", s.shutdown_ended}}
+      .dump();
 }
 
 ServerStats Server::stats() const { return impl_->stats(); }

@@ -1,4 +1,4 @@
-// The runtime side of the draft-V8 Ping/Pong (see tether.h, "Prober"): chooses
+// The runtime side of the ping/1 Ping/Pong (see tether.h, "Prober"): chooses
 // streams, builds Ping frames with fresh nonces, matches Pongs, keeps RTT histograms,
 // times out lost Pongs, classifies deployments with hysteresis and writes Prometheus
 // text. Sans-I/O: time comes in as now_ns on every call. The C API is a thin shim

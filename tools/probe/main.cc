@@ -1,12 +1,16 @@
-// tether-probe: the runtime side of the draft-V8 Ping/Pong, from the command line.
-//   tether-probe URL [--interval MS] [--duration S] [--streams N] [--path P] [--prometheus FILE]
+// tether-probe: the runtime side of the tether Ping/Pong (extension ping/1,
+// negotiated on each stream), from the command line.
+//   tether-probe URL [--interval MS] [--duration S] [--streams N] [--path P]
+//                [--prometheus FILE] [--protocol-version N]
 //   tether-probe demo [--duration S] [--svg FILE]
 //   tether-probe body [INPUT]     a Start + InputCommand body on stdout (for h2load -d)
+//   tether-probe --help | --version
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
+
+#include "cli.h"
 
 #include "demo.h"
 #include "h2/runtime_messages.h"
@@ -18,28 +22,17 @@ namespace {
 
 using tether::probe::ProbeRun;
 
-int usage(const std::string &why) {
-  std::fprintf(stderr,
-               "tether-probe: %s\n"
-               "usage: tether-probe URL [--interval MS] [--duration S] [--streams N] [--path P]"
-               " [--prometheus FILE]\n"
-               "       tether-probe demo [--duration S] [--svg FILE]\n"
-               "       tether-probe body [INPUT]\n",
-               why.c_str());
-  return 2;
-}
+struct ProbeOptions {
+  std::string url;
+  double interval_ms = 200, duration_s = 10;
+  int streams = 2;
+  std::string path = "/invoke/Echo/echo", prometheus;
+  uint32_t version = 6;
+};
 
-bool number(const char *text, double min, double max, double *out) {
-  char *end = nullptr;
-  errno = 0;
-  double value = std::strtod(text, &end);
-  if (errno != 0 || end == text || *end != '\0' || !(value >= min && value <= max)) return false;
-  *out = value;
-  return true;
-}
-
-int probe(const std::string &url, double interval_ms, double duration_s, int streams,
-          const std::string &path, const std::string &prometheus) {
+int probe(const ProbeOptions &o) {
+  const double interval_ms = o.interval_ms, duration_s = o.duration_s;
+  const std::string &path = o.path, &prometheus = o.prometheus;
   tether_prober_options options;
   tether::prober_default_options(&options);
   options.selection = TETHER_PROBE_ALL;
@@ -47,8 +40,8 @@ int probe(const std::string &url, double interval_ms, double duration_s, int str
   options.suspect_interval_ns = options.interval_ns;
   options.window_ns = 10'000'000'000;
   std::string error;
-  auto run = ProbeRun::connect(url, options, &error);
-  if (!run || !run->open_probe_streams(streams, path, &error)) {
+  auto run = ProbeRun::connect(o.url, options, &error, o.version);
+  if (!run || !run->open_probe_streams(o.streams, path, &error)) {
     std::fprintf(stderr, "tether-probe: %s\n", error.c_str());
     return 1;
   }
@@ -86,40 +79,55 @@ int probe(const std::string &url, double interval_ms, double duration_s, int str
 }  // namespace
 
 int main(int argc, char **argv) {
-  if (argc < 2) return usage("missing URL or command");
-  std::string first = argv[1];
-  if (first == "body") {
-    std::string input = argc > 2 ? argv[2] : "hello";
+  CLI::App app(
+      "The runtime side of the tether Ping/Pong: probes an endpoint's dispatch loop "
+      "and prints app Ping RTTs beside HTTP/2 PING RTTs.");
+  tether::cli::init(app, "tether-probe");
+  ProbeOptions o;
+  app.add_option("url", o.url, "http://host:port of the endpoint to probe");
+  app.add_option("--interval", o.interval_ms, "Ping interval, ms")
+      ->check(CLI::Range(1.0, 60000.0))
+      ->capture_default_str();
+  app.add_option("--duration", o.duration_s, "How long to probe, s")
+      ->check(CLI::Range(1.0, 86400.0))
+      ->capture_default_str();
+  app.add_option("--streams", o.streams, "Probe streams kept open")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option("--path", o.path, "Handler the probe streams invoke")->capture_default_str();
+  app.add_option("--prometheus", o.prometheus, "Write the prober's metrics to FILE");
+  app.add_option("--protocol-version", o.version, "Protocol version of the probe streams")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(TETHER_PROTOCOL_MIN_VERSION, TETHER_PROTOCOL_MAX_VERSION))
+      ->capture_default_str();
+
+  tether::probe::DemoOptions demo;
+  CLI::App *demo_app = app.add_subcommand(
+      "demo", "The congestion demo: an in-process endpoint probed idle, blocked and after");
+  demo_app->add_option("--duration", demo.duration_s, "Length of the demo, s")
+      ->check(CLI::Range(1.0, 86400.0))
+      ->capture_default_str();
+  demo_app->add_option("--svg", demo.svg, "Where to write the chart")->capture_default_str();
+
+  std::string input = "hello";
+  CLI::App *body_app =
+      app.add_subcommand("body", "Writes a Start + InputCommand body to stdout (for h2load -d)");
+  body_app->add_option("input", input, "The InputCommand's value")->capture_default_str();
+
+  std::string text;
+  tether::cli::Outcome parsed = tether::cli::parse(app, argc, argv, &text);
+  if (parsed != tether::cli::Outcome::kRun) return tether::cli::finish(parsed, text);
+  if (*body_app) {
     std::string body =
         tether::h2::start_frame("bench", "bench", 1) + tether::h2::input_frame(input);
     std::fwrite(body.data(), 1, body.size(), stdout);
     return 0;
   }
-  double interval_ms = 200, duration_s = 10, streams = 2;
-  std::string path = "/invoke/Echo/echo", prometheus;
-  tether::probe::DemoOptions demo;
-  bool is_demo = first == "demo";
-  for (int i = 2; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (i + 1 >= argc) return usage("missing value for " + flag);
-    const char *value = argv[++i];
-    if (flag == "--duration") {
-      if (!number(value, 1, 86400, &duration_s)) return usage("--duration takes 1..86400 seconds");
-      demo.duration_s = duration_s;
-    } else if (is_demo && flag == "--svg") {
-      demo.svg = value;
-    } else if (!is_demo && flag == "--interval") {
-      if (!number(value, 1, 60000, &interval_ms)) return usage("--interval takes 1..60000 ms");
-    } else if (!is_demo && flag == "--streams") {
-      if (!number(value, 1, 1000, &streams)) return usage("--streams takes 1..1000");
-    } else if (!is_demo && flag == "--path") {
-      path = value;
-    } else if (!is_demo && flag == "--prometheus") {
-      prometheus = value;
-    } else {
-      return usage("unknown option " + flag);
-    }
+  if (*demo_app) return tether::probe::run_demo(demo);
+  if (o.url.empty()) {
+    return tether::cli::finish(tether::cli::Outcome::kUsageError,
+                               tether::cli::usage_error(app, "missing URL or command"));
   }
-  if (is_demo) return tether::probe::run_demo(demo);
-  return probe(first, interval_ms, duration_s, int(streams), path, prometheus);
+  return probe(o);
 }

@@ -2,18 +2,25 @@
 
 #include <algorithm>
 
+#include "extension/extensions.h"
 #include "h2/net.h"
 #include "h2/runtime_messages.h"
 
 namespace tether::probe {
 namespace {
 
-const h2::Headers kInvocationHeaders{{"content-type", "application/vnd.restate.invocation.v8"}};
+constexpr uint32_t kOffer = TETHER_EXT_PING | TETHER_EXT_CHUNKED;
+constexpr int kHeadTimeoutMs = 10000;
 
-std::unique_ptr<FrameDecoder> make_decoder() {
+// Frames as the stream's 200 allows them: CONTINUED chunks of at most 1 MiB only when
+// it accepted chunked/1, otherwise one frame per message of up to 32 MiB.
+std::unique_ptr<FrameDecoder> make_decoder(uint32_t version, uint32_t extensions) {
   FrameLimits limits;
-  limits.allow_continued = true;
-  return std::make_unique<FrameDecoder>(limits, 4 * size_t{TETHER_DEFAULT_MAX_FRAME_PAYLOAD} + 64,
+  limits.protocol_version = version;
+  limits.allow_continued = (extensions & TETHER_EXT_CHUNKED) != 0;
+  limits.max_frame_payload =
+      limits.allow_continued ? TETHER_DEFAULT_MAX_FRAME_PAYLOAD : TETHER_DEFAULT_MAX_MESSAGE_SIZE;
+  return std::make_unique<FrameDecoder>(limits, 4 * size_t{limits.max_frame_payload} + 64,
                                         Allocator());
 }
 
@@ -21,7 +28,7 @@ std::unique_ptr<FrameDecoder> make_decoder() {
 
 std::unique_ptr<ProbeRun> ProbeRun::connect(const std::string &url,
                                             const tether_prober_options &prober_options,
-                                            std::string *error) {
+                                            std::string *error, uint32_t version) {
   std::string host;
   uint16_t port = 0;
   if (!h2::parse_url(url, &host, &port)) {
@@ -40,6 +47,10 @@ std::unique_ptr<ProbeRun> ProbeRun::connect(const std::string &url,
   run->deployment_ = host + ":" + std::to_string(port);
   run->start_ns_ = h2::monotonic_ns();
   run->h2_interval_ns_ = prober_options.interval_ns;
+  run->version_ = version;
+  run->headers_ = {
+      {"content-type", "application/vnd.restate.invocation.v" + std::to_string(version)},
+      {TETHER_EXTENSIONS_HEADER, format_extensions(kOffer)}};
   return run;
 }
 
@@ -48,29 +59,58 @@ ProbeRun::~ProbeRun() { Prober::destroy(prober_); }
 double ProbeRun::elapsed_s() const { return double(h2::monotonic_ns() - start_ns_) / 1e9; }
 
 bool ProbeRun::open_probe_streams(int n, const std::string &path, std::string *error) {
+  std::vector<int32_t> opened;
   for (int i = 0; i < n; ++i) {
-    int32_t id = client_->request("POST", path, kInvocationHeaders, true);
+    int32_t id = client_->request("POST", path, headers_, true);
     if (id < 0) {
       *error = client_->error();
       return false;
     }
-    StreamState &s = streams_[id];
-    s.probe = true;
-    s.decoder = make_decoder();
+    streams_[id].probe = true;
     std::string start = h2::start_frame("probe-" + std::to_string(id), "probe", 1);
     client_->write(id, reinterpret_cast<const uint8_t *>(start.data()), start.size());
+    opened.push_back(id);
+  }
+  // No Ping before the stream's 200 accepted ping/1.
+  auto heard = [&] {
+    return std::all_of(opened.begin(), opened.end(), [&](int32_t id) {
+      auto it = streams_.find(id);
+      return it == streams_.end() || it->second.status != 0;
+    });
+  };
+  uint64_t deadline = h2::monotonic_ns() + uint64_t(kHeadTimeoutMs) * 1000000;
+  while (!heard() && h2::monotonic_ns() < deadline) {
+    if (client_->run(10) != TETHER_OK) return *error = client_->error(), false;
+  }
+  for (int32_t id : opened) {
+    auto it = streams_.find(id);
+    if (it == streams_.end() || it->second.status == 0) {
+      *error = "stream " + std::to_string(id) + ": no response headers within " +
+               std::to_string(kHeadTimeoutMs) + " ms (no Ping sent)";
+      return false;
+    }
+    StreamState &s = it->second;
+    if (s.status != 200) {
+      *error = error_.empty() ? "HTTP " + std::to_string(s.status) : error_;
+      return false;
+    }
+    if ((s.extensions & TETHER_EXT_PING) == 0) {
+      *error = std::string("extension not accepted: this endpoint answers no Pings (offered \"") +
+               format_extensions(kOffer) + "\" on " + path + ", its 200 accepted \"" +
+               format_extensions(s.extensions) + "\")";
+      return false;
+    }
     prober_->add_stream(uint64_t(id), deployment_, h2::monotonic_ns());
     probe_streams_.push_back(id);
   }
-  return client_->run(0) == TETHER_OK;
+  return true;
 }
 
 int32_t ProbeRun::call(const std::string &path, const std::string &input,
                        std::function<void(bool)> on_done) {
-  int32_t id = client_->request("POST", path, kInvocationHeaders, true);
+  int32_t id = client_->request("POST", path, headers_, true);
   if (id < 0) return -1;
   StreamState &s = streams_[id];
-  s.decoder = make_decoder();
   s.on_done = std::move(on_done);
   std::string body =
       h2::start_frame("call-" + std::to_string(id), "call", 1) + h2::input_frame(input);
@@ -160,11 +200,16 @@ void ProbeRun::record(bool app, uint64_t rtt_ns, Phase *phase) {
 }
 
 void ProbeRun::on_response(int32_t stream, const h2::ResponseHead &head) {
-  int status = head.status;
-  if (status != 200) {
-    auto it = streams_.find(stream);
-    if (it != streams_.end()) it->second.ok = false;
-    error_ = "HTTP " + std::to_string(status) + " on stream " + std::to_string(stream);
+  auto it = streams_.find(stream);
+  if (it != streams_.end()) {
+    StreamState &s = it->second;
+    s.status = head.status;
+    s.extensions = head.extensions & kOffer;
+    s.decoder = make_decoder(version_, s.extensions);
+    if (head.status != 200) s.ok = false;
+  }
+  if (head.status != 200) {
+    error_ = "HTTP " + std::to_string(head.status) + " on stream " + std::to_string(stream);
   }
 }
 
@@ -172,6 +217,7 @@ void ProbeRun::on_data(int32_t stream, const uint8_t *data, size_t length) {
   auto it = streams_.find(stream);
   if (it == streams_.end()) return;
   StreamState &s = it->second;
+  if (!s.decoder) return;  // a body before the headers: nghttp2 does not pass one
   while (length > 0) {
     size_t used = 0;
     Status status = s.decoder->feed(data, length, &used);

@@ -41,12 +41,15 @@ using Phases = std::deque<Phase>;
 class ProbeRun : public h2::ClientListener {
  public:
   // prober_options: scheduling and thresholds; the deployment is named after url.
+  // Invocation streams use content type v`version` and offer "ping/1, chunked/1".
   static std::unique_ptr<ProbeRun> connect(const std::string &url,
                                            const tether_prober_options &prober_options,
-                                           std::string *error);
+                                           std::string *error, uint32_t version = 6);
   ~ProbeRun() override;
 
-  // Opens n probe streams on path (Start with known_entries = 1, no Input yet).
+  // Opens n probe streams on path (Start with known_entries = 1, no Input yet) and
+  // waits for their response headers; false with *error naming why unless every one
+  // accepted ping/1 ("extension not accepted: this endpoint answers no Pings").
   bool open_probe_streams(int n, const std::string &path, std::string *error);
   // Starts a call: Start + Input(input), ended. on_done runs when its stream closes.
   int32_t call(const std::string &path, const std::string &input,
@@ -81,10 +84,12 @@ class ProbeRun : public h2::ClientListener {
  private:
   struct StreamState {
     bool probe = false;
-    bool ended = false;  // End or Error read
+    int status = 0;           // 0 until the response headers came
+    uint32_t extensions = 0;  // TETHER_EXT_* its 200 accepted
+    bool ended = false;       // End or Error read
     uint64_t ping_sent_ns = 0;
-    Phase *ping_phase = nullptr;  // the phase the Ping was sent in gets its RTT
-    std::unique_ptr<FrameDecoder> decoder;
+    Phase *ping_phase = nullptr;            // the phase the Ping was sent in gets its RTT
+    std::unique_ptr<FrameDecoder> decoder;  // made from the accepted set
     std::function<void(bool)> on_done;
     bool ok = true;
   };
@@ -94,6 +99,8 @@ class ProbeRun : public h2::ClientListener {
   void on_frame(int32_t stream, StreamState &s, const DecodedFrame &frame);
 
   std::unique_ptr<h2::Client> client_;
+  h2::Headers headers_;  // of every invocation stream
+  uint32_t version_ = 0;
   Prober *prober_ = nullptr;
   std::string deployment_;
   std::string error_;

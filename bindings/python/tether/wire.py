@@ -88,8 +88,8 @@ def frame(type: int, payload: bytes = b"", flags: int = 0) -> bytes:
 
 
 def chunked(type: int, payload: bytes, max_frame_payload: int) -> bytes:
-    """A message as draft-V8 chunks: frames of at most max_frame_payload bytes, all
-    but the last flagged CONTINUED."""
+    """A message as chunks (extension chunked/1, only on a stream that negotiated it):
+    frames of at most max_frame_payload bytes, all but the last flagged CONTINUED."""
     view = memoryview(payload)
     pieces = [view[i : i + max_frame_payload] for i in range(0, len(view), max_frame_payload)]
     pieces = pieces or [view]

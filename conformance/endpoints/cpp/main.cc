@@ -1,6 +1,7 @@
 // tether-endpoint: the reference h2c endpoint (service Echo) on the C API.
 //   tether-endpoint --port P [--host H] [--dispatch-threads N] [--max-message-size BYTES]
-//                   [--LIMIT N ...] [--shutdown-timeout-ms MS]
+//                   [--extensions LIST] [--LIMIT N ...] [--shutdown-timeout-ms MS]
+//                   [--help] [--version]
 // Prints "listening on HOST:PORT" once it accepts connections (port 0: ephemeral),
 // then serves until SIGINT or SIGTERM, and shuts down gracefully: GOAWAY, running
 // invocations get up to --shutdown-timeout-ms (default 10000) to finish, the rest end
@@ -8,98 +9,90 @@
 // --idle-timeout-ms, --max-header-block, --max-connections, --max-streams and
 // --max-held-per-connection.
 #include <pthread.h>
-#include <cerrno>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include "cli.h"
 #include "echo_service.h"
 #include "tether.h"
-
-namespace {
-
-int usage(const char *why) {
-  std::fprintf(stderr,
-               "tether-endpoint: %s\nusage: tether-endpoint --port P [--host H] "
-               "[--dispatch-threads N] [--max-message-size BYTES] [--preface-timeout-ms MS] "
-               "[--idle-timeout-ms MS] [--max-header-block BYTES] [--max-connections N] "
-               "[--max-streams N] [--max-held-per-connection BYTES] [--shutdown-timeout-ms MS]\n",
-               why);
-  return 2;
-}
-
-bool number(const char *text, unsigned long long max, unsigned long long *out) {
-  char *end = nullptr;
-  errno = 0;
-  unsigned long long value = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || value > max || text[0] == '-') return false;
-  *out = value;
-  return true;
-}
-
-}  // namespace
 
 int main(int argc, char **argv) {
   tether_endpoint_options options;
   tether_endpoint_options_init(&options);
   tether_session_options session;
   tether_session_options_init(&session);
-  bool have_port = false;
+  CLI::App app(
+      "The reference h2c endpoint (service Echo: echo, big, block) on the C API. Prints "
+      "\"listening on HOST:PORT\" once it accepts connections, then serves until SIGINT or "
+      "SIGTERM.");
+  tether::cli::init(app, "tether-endpoint");
+  std::string host = options.host;
+  uint64_t max_message_size = 0;
+  std::string extensions = tether_extensions_format(options.extensions);
+  app.add_option("--port", options.port, "Port to listen on (0: any free port)")
+      ->check(tether::cli::decimal())
+      ->required();
+  app.add_option("--host", host, "Address to listen on")->capture_default_str();
+  app.add_option("--dispatch-threads", options.dispatch_threads, "Threads running handlers")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--max-message-size", max_message_size,
+                 "Largest message in or out, bytes (default 32 MiB)")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(uint64_t{1}, uint64_t{UINT32_MAX}));
   uint32_t shutdown_timeout_ms = 10000;
+  // The endpoint limits (docs/reliability.md); each keeps its library default unless given.
   struct Limit {
     const char *flag;
     uint32_t *field;
-    unsigned long long min;
+    uint32_t min;
+    const char *what;
   };
   const Limit limits[] = {
-      {"--preface-timeout-ms", &options.preface_timeout_ms, 1},
-      {"--idle-timeout-ms", &options.idle_timeout_ms, 0},
-      {"--max-header-block", &options.max_header_block, 1},
-      {"--max-connections", &options.max_connections, 1},
-      {"--max-streams", &options.max_streams_per_connection, 1},
-      {"--shutdown-timeout-ms", &shutdown_timeout_ms, 0},
+      {"--preface-timeout-ms", &options.preface_timeout_ms, 1,
+       "Time a connection has for the preface and SETTINGS"},
+      {"--idle-timeout-ms", &options.idle_timeout_ms, 0,
+       "Time a connection without streams stays open (0: forever)"},
+      {"--max-header-block", &options.max_header_block, 1, "Largest request header block, bytes"},
+      {"--max-connections", &options.max_connections, 1, "Connections served at once"},
+      {"--max-streams", &options.max_streams_per_connection, 1, "Streams per connection"},
+      {"--shutdown-timeout-ms", &shutdown_timeout_ms, 0,
+       "On SIGTERM, time running invocations get to finish"},
   };
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (i + 1 >= argc) return usage(("missing value for " + flag).c_str());
-    const char *value = argv[++i];
-    unsigned long long n = 0;
-    if (flag == "--port") {
-      if (!number(value, 65535, &n)) return usage("--port takes 0..65535");
-      options.port = static_cast<uint16_t>(n);
-      have_port = true;
-    } else if (flag == "--host") {
-      options.host = value;
-    } else if (flag == "--dispatch-threads") {
-      if (!number(value, 256, &n) || n == 0) return usage("--dispatch-threads takes 1..256");
-      options.dispatch_threads = static_cast<uint32_t>(n);
-    } else if (flag == "--max-message-size") {
-      if (!number(value, UINT32_MAX, &n) || n == 0)
-        return usage("--max-message-size takes 1..2^32-1");
-      session.max_message_size = n;
-      options.max_output_size = n;
-      options.session = &session;
-    } else if (flag == "--max-held-per-connection") {
-      if (!number(value, (1u << 31) - 1, &n) || n < 65535) {
-        return usage("--max-held-per-connection takes 65535..2^31-1");
-      }
-      options.max_held_per_connection = n;
-    } else {
-      const Limit *limit = nullptr;
-      for (const Limit &l : limits) {
-        if (flag == l.flag) limit = &l;
-      }
-      if (limit == nullptr) return usage(("unknown option " + flag).c_str());
-      if (!number(value, UINT32_MAX, &n) || n < limit->min) {
-        return usage((flag + " takes " + std::to_string(limit->min) + "..2^32-1").c_str());
-      }
-      *limit->field = static_cast<uint32_t>(n);
-    }
+  for (const Limit &limit : limits) {
+    app.add_option(limit.flag, *limit.field, limit.what)
+        ->check(tether::cli::decimal())
+        ->check(CLI::Range(limit.min, uint32_t{UINT32_MAX}))
+        ->capture_default_str();
   }
-  if (!have_port) return usage("--port is required (0: any free port)");
+  app.add_option("--max-held-per-connection", options.max_held_per_connection,
+                 "Request bytes held back per connection")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(uint64_t{65535}, uint64_t{(1u << 31) - 1}))
+      ->capture_default_str();
+  app.add_option("--extensions", extensions,
+                 "Features accepted of a stream's tether-extensions offer (\"\": none)")
+      ->capture_default_str();
+  std::string text;
+  tether::cli::Outcome parsed = tether::cli::parse(app, argc, argv, &text);
+  if (parsed != tether::cli::Outcome::kRun) return tether::cli::finish(parsed, text);
+  const char *problem = nullptr;
+  if (tether_extensions_parse(extensions.data(), extensions.size(), TETHER_EXT_ALL,
+                              &options.extensions, &problem) != TETHER_OK) {
+    return tether::cli::finish(
+        tether::cli::Outcome::kUsageError,
+        tether::cli::usage_error(app, std::string("--extensions: ") + problem));
+  }
+  options.host = host.c_str();
+  if (max_message_size != 0) {
+    session.max_message_size = max_message_size;
+    options.max_output_size = max_message_size;
+    options.session = &session;
+  }
 
   // Block the stop signals in every thread the endpoint starts; main waits for them.
   sigset_t stop;

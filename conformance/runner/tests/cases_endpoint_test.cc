@@ -59,11 +59,65 @@ TEST_F(CasesTest, OverLimitFailsWhenNoErrorComes) {
 TEST_F(CasesTest, OversizeFramesFailTheCase) {
   Options o = against(endpoint.port());
   o.target.max_frame_payload = 256 << 10;
-  Result r = run_v7(o);  // V7 allows any frame; V8 does not:
+  Result r = run_not_negotiated(o);  // without chunked/1 any frame goes; with it, not:
   EXPECT_EQ(r.verdict, Verdict::kPass) << r.figure;
   r = run_chunked(o);
   EXPECT_EQ(r.verdict, Verdict::kFail);
   EXPECT_NE(r.figure.find("malformed response"), std::string::npos) << r.figure;
+}
+
+// Every case runs on any version the endpoint serves: the extension does not depend on it.
+TEST_F(CasesTest, CasesPassOnEveryVersion) {
+  for (uint32_t version : {5u, 7u, 8u}) {
+    Options o = against(endpoint.port());
+    o.target.version = version;
+    for (Result r : {run_ping_once(o), run_chunked(o), run_not_negotiated(o)}) {
+      EXPECT_EQ(r.verdict, Verdict::kPass) << "V" << version << ": " << r.figure;
+    }
+  }
+}
+
+tether_endpoint_options accepting(uint32_t extensions) {
+  tether_endpoint_options options;
+  tether_endpoint_options_init(&options);
+  options.extensions = extensions;
+  return options;
+}
+
+// An endpoint that accepts nothing: each case that needs a Ping says so at once, and
+// the runner sends no Ping (the endpoint would fail the stream with 571).
+TEST(Cases, EndpointAcceptingNothingIsReportedNotTimedOut) {
+  tether_endpoint_options options = accepting(0);
+  tether_test::Endpoint endpoint(&options);
+  Options o = against(endpoint.port());
+  for (Result (*run)(const Options &) : {run_ping_once, run_order, run_chunked, run_over_limit}) {
+    Result r = run(o);
+    EXPECT_EQ(r.verdict, Verdict::kFail);
+    EXPECT_NE(r.figure.find("extension not accepted: this endpoint answers no Pings"),
+              std::string::npos)
+        << r.figure;
+  }
+  // What needs no extension still passes (case 9 also tries a ping/1-only stream).
+  EXPECT_EQ(run_not_negotiated(o).verdict, Verdict::kFail);
+  EXPECT_EQ(run_unnegotiated_ping(o).verdict, Verdict::kPass);
+  EXPECT_EQ(run_v8_ephemeral(o).verdict, Verdict::kPass);
+  EXPECT_EQ(run_versions(o).verdict, Verdict::kPass);
+  Result echoed = run_extensions_echoed(o);
+  EXPECT_EQ(echoed.verdict, Verdict::kFail);
+  EXPECT_NE(echoed.figure.find("accepted \"none\", want \"ping/1, chunked/1\""), std::string::npos)
+      << echoed.figure;
+}
+
+TEST(Cases, EndpointAcceptingOnlyPingTakesNoChunks) {
+  tether_endpoint_options options = accepting(TETHER_EXT_PING);
+  tether_test::Endpoint endpoint(&options);
+  Options o = against(endpoint.port());
+  EXPECT_EQ(run_ping_once(o).verdict, Verdict::kPass);
+  Result r = run_chunked(o);
+  EXPECT_EQ(r.verdict, Verdict::kFail);
+  EXPECT_NE(r.figure.find("extension not accepted: this endpoint takes no chunks"),
+            std::string::npos)
+      << r.figure;
 }
 
 TEST(Cases, UnreachableEndpointFailsEveryCase) {
