@@ -82,7 +82,8 @@ Result run_extensions_echoed(const Options &o) {
   const Offer offers[] = {
       {"ping/1, chunked/1", 200, TETHER_EXT_PING | TETHER_EXT_CHUNKED},
       {"ping/1", 200, TETHER_EXT_PING},
-      {" CHUNKED/1 ,compress/9,, chunked/1", 200, TETHER_EXT_CHUNKED},  // case, unknown, dups
+      {"CHUNKED/1 ,compress/9,, chunked/1", 200, TETHER_EXT_CHUNKED},  // case, unknown, dups
+      // (no leading or trailing space: HTTP/2 field values may not have one, RFC 9113)
       {"ping/2", 200, 0},
       {nullptr, 200, 0},
       {"ping/1; q=1", 400, 0},  // not a token list
