@@ -40,7 +40,12 @@ bool parse_manifest(const std::string &json, Versions *v, std::string *why) {
 }
 
 bool discover(Connection &c, Versions *versions, std::string *why) {
-  int32_t id = c.get("/discover", "application/vnd.restate.endpointmanifest.v1+json");
+  // Every manifest version, as a Restate server asks: SDKs drop the oldest ones.
+  int32_t id = c.get("/discover",
+                     "application/vnd.restate.endpointmanifest.v1+json, "
+                     "application/vnd.restate.endpointmanifest.v2+json, "
+                     "application/vnd.restate.endpointmanifest.v3+json, "
+                     "application/vnd.restate.endpointmanifest.v4+json");
   if (id < 0 || !c.wait_closed({id}, 10000)) return *why = "no answer to GET /discover", false;
   Stream &s = c.stream(id);
   if (s.status != 200) {

@@ -32,6 +32,8 @@ ADMIN=http://127.0.0.1:9070
 INGRESS=http://127.0.0.1:8080
 LIMIT=33554432 # the endpoints' default output limit (32 MiB), named in the 413 message
 MiB=1048576
+# Invocation bodies are bytes: the SDKs check the ingress content type against their serde.
+OCTETS="content-type: application/octet-stream"
 GO_BIN=${TETHER_GO_BIN:-$ROOT/.cache/go/bin} # the Go endpoints, built by ./run test go
 
 PIDS=()
@@ -156,7 +158,7 @@ query() {
 
 check_echo() {
   local body="hello from the interop test, $1" answer
-  answer=$(curl -sS -m 30 -X POST "$INGRESS/Echo/echo" --data-binary "$body" 2>&1)
+  answer=$(curl -sS -m 30 -X POST -H "$OCTETS" "$INGRESS/Echo/echo" --data-binary "$body" 2>&1)
   if [ "$answer" = "$body" ]; then pass "$1 Echo/echo returns its input"; else
     fail "$1 Echo/echo returned: ${answer:0:200}"
   fi
@@ -164,7 +166,7 @@ check_echo() {
 
 check_big_ok() {
   local size=$((20 * MiB)) code got
-  code=$(curl -sS -m 60 -o "$WORK/big-ok" -w '%{http_code}' -X POST "$INGRESS/Echo/big" \
+  code=$(curl -sS -m 60 -o "$WORK/big-ok" -w '%{http_code}' -X POST -H "$OCTETS" "$INGRESS/Echo/big" \
     --data-binary "$size" 2>&1)
   got=$(stat -c %s "$WORK/big-ok" 2>/dev/null || echo 0)
   if [ "$code" = 200 ] && [ "$got" = "$size" ]; then
@@ -179,7 +181,7 @@ check_big_refused() {
   local size=$((40 * MiB)) code started elapsed_ms body id row status
   started=$(date +%s%N)
   code=$(curl -sS -m 10 -D "$WORK/big-headers" -o "$WORK/big-body" -w '%{http_code}' \
-    -X POST "$INGRESS/Echo/big" --data-binary "$size" 2>&1)
+    -X POST -H "$OCTETS" "$INGRESS/Echo/big" --data-binary "$size" 2>&1)
   elapsed_ms=$((($(date +%s%N) - started) / 1000000))
   body=$(head -c 600 "$WORK/big-body" 2>/dev/null)
   if [ "$code" != 200 ] && [ "$code" != 000 ] && grep -q "$LIMIT" <<<"$body"; then
@@ -211,7 +213,7 @@ check_big_refused() {
 # invocation; 10 s later it is still not completed. (Sent with /send, so its id is known.)
 check_big_retried() {
   local size=$((40 * MiB)) id row status retries
-  id=$(curl -sS -m 10 -X POST "$INGRESS/Echo/big/send" --data-binary "$size" | jq -r '.invocationId // empty')
+  id=$(curl -sS -m 10 -X POST -H "$OCTETS" "$INGRESS/Echo/big/send" --data-binary "$size" | jq -r '.invocationId // empty')
   if [ -z "$id" ]; then
     fail "$1 Echo/big/send 40 MiB gave no invocation id"
     return
@@ -241,7 +243,7 @@ check_concurrent() {
 send_blocks() {
   local i
   for i in $(seq "$1"); do
-    curl -sS -m 10 -X POST "$INGRESS/Echo/block/send" --data-binary "$2" | jq -r '.invocationId'
+    curl -sS -m 10 -X POST -H "$OCTETS" "$INGRESS/Echo/block/send" --data-binary "$2" | jq -r '.invocationId'
   done
 }
 
@@ -360,7 +362,7 @@ report_big_stock() {
   local size=$((40 * MiB)) code started elapsed_ms id row
   started=$(date +%s%N)
   code=$(curl -sS -m 10 -D "$WORK/big-headers" -o /dev/null -w '%{http_code}' \
-    -H 'idempotency-key: stock-40mib' -X POST "$INGRESS/Echo/big" --data-binary "$size" 2>/dev/null)
+    -H 'idempotency-key: stock-40mib' -X POST -H "$OCTETS" "$INGRESS/Echo/big" --data-binary "$size" 2>/dev/null)
   elapsed_ms=$((($(date +%s%N) - started) / 1000000))
   note "$1 Echo/big 40 MiB (no tether): HTTP $code after ${elapsed_ms} ms"
   id=$(query "SELECT id FROM sys_invocation WHERE target = 'Echo/big' AND status != 'completed' LIMIT 1" |
