@@ -5,7 +5,7 @@
 
 #include "output.h"
 
-#define TETHER_GO_TAKE(name)                                                                  \
+#define TETHER_GO_TAKE(name)                                                                 \
   size_t tether_go_##name##_take(tether_##name *h, uint8_t *dst, size_t cap, size_t *more) { \
     size_t n = 0, length = 0;                                                                \
     const uint8_t *data = NULL;                                                              \
