@@ -7,6 +7,7 @@
 
 #include "frame/header.h"
 #include "invocation/messages.h"
+#include "session/owner.h"
 
 namespace tether {
 namespace {
@@ -26,22 +27,7 @@ uint32_t unreadable_code(Status status) {
 
 Invocation *Invocation::create(const tether_session_options *session_options,
                                uint64_t max_output_size, Status *status) {
-  if (max_output_size == 0) {
-    *status = TETHER_INVALID_ARGUMENT;
-    return nullptr;
-  }
-  Session *session = Session::create(session_options, status);
-  if (session == nullptr) return nullptr;
-  Allocator allocator(session->options().allocator);
-  uint64_t limit = std::min(max_output_size, session->options().max_message_size);
-  Invocation *invocation = allocator.make<Invocation>(allocator, session, limit);
-  if (invocation == nullptr) {
-    Session::destroy(session);
-    *status = TETHER_NO_MEMORY;
-    return nullptr;
-  }
-  *status = TETHER_OK;
-  return invocation;
+  return create_over_session<Invocation>(session_options, max_output_size, status);
 }
 
 void Invocation::destroy(Invocation *invocation) {

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "invocation/messages.h"
+#include "session/owner.h"
 
 namespace tether {
 namespace {
@@ -18,22 +19,7 @@ constexpr size_t kKeepCapacity = 1u << 20;
 
 Middleware *Middleware::create(const tether_session_options *session_options,
                                uint64_t max_output_size, Status *status) {
-  if (max_output_size == 0) {
-    *status = TETHER_INVALID_ARGUMENT;
-    return nullptr;
-  }
-  Session *session = Session::create(session_options, status);
-  if (session == nullptr) return nullptr;
-  Allocator allocator(session->options().allocator);
-  uint64_t limit = std::min(max_output_size, session->options().max_message_size);
-  Middleware *middleware = allocator.make<Middleware>(allocator, session, limit);
-  if (middleware == nullptr) {
-    Session::destroy(session);
-    *status = TETHER_NO_MEMORY;
-    return nullptr;
-  }
-  *status = TETHER_OK;
-  return middleware;
+  return create_over_session<Middleware>(session_options, max_output_size, status);
 }
 
 void Middleware::destroy(Middleware *middleware) {
