@@ -138,6 +138,34 @@ def extension_seeds() -> list[bytes]:
     return [bytes([3]) + o.encode() for o in offers] + [bytes([1]) + b"chunked/1, ping/1"]
 
 
+def decoder_seeds() -> list[bytes]:
+    """Layout of decoder_fuzz: allow-continued bit, split point, then the stream."""
+    stream = start() + ping(b"n") + chunked(MSG_INPUT, b"z" * 100, 30) + input_command(b"ok")
+    return [bytes([1, 17]) + stream, bytes([0, 3]) + start() + input_command(b"hi"),
+            bytes([1, 0]) + frame(MSG_INPUT, b"q" * 20)[:12]]
+
+
+def session_seed(version: int, extensions: int, control: bytes, input: bytes) -> bytes:
+    """Layout of session_fuzz: options (3 bytes), control length, control, input."""
+    return bytes([(version - 5) | extensions << 2, 48, 200, len(control)]) + control + input
+
+
+def session_seeds() -> list[bytes]:
+    steer = bytes([40, 3, 0] * 10)  # big slices, dispatch, then send and take output
+    return [
+        session_seed(5, 0, steer, start() + input_command(b"hello")),
+        session_seed(8, 3, steer, start() + ping(b"p1") + chunked(MSG_INPUT, b"w" * 120, 40)),
+        session_seed(7, 1, bytes([5, 1, 15] * 8), start() + ping(b"p2") + ping(b"p3")),
+    ]
+
+
+def prober_seeds() -> list[bytes]:
+    """Layout of prober_fuzz: selection, then (op, arg) pairs; op % 6 picks the step."""
+    add, poll, pong, corrupt = 0, 2, 3, 4
+    script = [add, 1, add, 7, poll, 30, pong, 0, poll, 30, corrupt, 1, poll, 200, 1, 1, poll, 90]
+    return [bytes([0] + script), bytes([1] + script * 3), bytes([2, add, 2, poll, 250, poll, 250])]
+
+
 def write(target: str, seeds: list[bytes]) -> None:
     folder = CORPUS / target
     folder.mkdir(parents=True, exist_ok=True)
@@ -151,3 +179,6 @@ if __name__ == "__main__":
     write("invocation_fuzz", invocation_seeds())
     write("chunk_reassembly_fuzz", reassembly_seeds())
     write("extensions_fuzz", extension_seeds())
+    write("decoder_fuzz", decoder_seeds())
+    write("session_fuzz", session_seeds())
+    write("prober_fuzz", prober_seeds())
