@@ -14,7 +14,9 @@ tether_status ByteBuffer::reserve_back(size_t extra, size_t max_capacity) {
     end_ = live;
     if (capacity_ - end_ >= extra) return TETHER_OK;
   }
-  size_t wanted = std::max(live + extra, std::max<size_t>(capacity_ * 2, 4096));
+  // Doubling from a small first block: an idle stream holds a few small messages
+  // (Start, a Pong), and thousands of them must not each cost pages.
+  size_t wanted = std::max(live + extra, std::max<size_t>(capacity_ * 2, kFirstBlock));
   wanted = std::min(wanted, max_capacity);
   void *grown = allocator_.reallocate(data_, wanted);
   if (grown == nullptr) return TETHER_NO_MEMORY;

@@ -12,6 +12,8 @@ namespace tether {
 
 class ByteBuffer {
  public:
+  static constexpr size_t kFirstBlock = 64;  // bytes of the first allocation, at least
+
   explicit ByteBuffer(const Allocator &allocator) : allocator_(allocator) {}
   ~ByteBuffer() { allocator_.release(data_); }
   ByteBuffer(const ByteBuffer &) = delete;

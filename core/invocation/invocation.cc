@@ -81,6 +81,11 @@ Status Invocation::poll(tether_invocation_event *event) {
       continue;  // reports DONE
     }
     if (status == TETHER_WOULD_BLOCK) return status;  // a Pong waits for output to drain
+    if (status == TETHER_NO_MEMORY) {
+      // No room for a Pong: a refusal, not a failed session, so nothing has told the
+      // runtime yet. A retryable ErrorMessage ends the stream (the attempt is retried).
+      return refuse(kInternal, status, "%s", session_->error().message());
+    }
     if (status != TETHER_OK) {
       // The session failed the stream and queued an ErrorMessage naming why.
       state_ = TETHER_INVOCATION_DONE;
@@ -233,8 +238,13 @@ Status Invocation::queue_result(uint16_t type) {
   }
   result_.shrink();  // a large result must not stay allocated twice
   if (status != TETHER_OK) {
+    char text[320];
+    snprintf(text, sizeof text, "the result could not be queued: %s", session_->error().message());
+    // Out of memory for the result: the runtime still hears of it, retryably (an
+    // ErrorMessage is small), so the stream never ends without its last word.
+    if (status == TETHER_NO_MEMORY) queue_final(TETHER_MSG_ERROR, kInternal, text, strlen(text));
     state_ = TETHER_INVOCATION_DONE;
-    return error_.set(status, "the result could not be queued: %s", session_->error().message());
+    return error_.set(status, "%s", text);
   }
   state_ = type == TETHER_MSG_ERROR ? TETHER_INVOCATION_DONE : TETHER_INVOCATION_ENDING;
   return TETHER_OK;
