@@ -497,31 +497,38 @@ void Server::Impl::watch_output(Connection &c, bool on) {
   epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c.fd, &ev);
 }
 
-// Writes what nghttp2 has to send; at most one chunk of it waits for a slow socket,
-// so a peer that stops reading costs a bounded amount of memory. False: close.
+// Writes what nghttp2 has to send. Its frames are gathered up to kSendBatch bytes so
+// that one send() carries many responses (one per frame cost a syscall each), and at
+// most that plus one frame waits for a slow socket, so a peer that stops reading costs
+// a bounded amount of memory. False: close.
 bool Server::Impl::flush(Connection &c) {
+  constexpr size_t kSendBatch = 16 << 10;
   for (;;) {
-    if (c.unsent_offset < c.unsent.size()) {
-      ssize_t n = send(c.fd, c.unsent.data() + c.unsent_offset, c.unsent.size() - c.unsent_offset,
-                       MSG_NOSIGNAL);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK) return false;
-        watch_output(c, true);
-        return true;
+    while (c.unsent.size() - c.unsent_offset < kSendBatch) {
+      const uint8_t *data = nullptr;
+      ssize_t n = nghttp2_session_mem_send(c.h2, &data);
+      if (n < 0) return false;
+      if (n == 0) break;
+      if (c.unsent_offset == c.unsent.size()) {
+        c.unsent.clear();
+        c.unsent_offset = 0;
       }
-      c.unsent_offset += static_cast<size_t>(n);
-      continue;
+      c.unsent.append(reinterpret_cast<const char *>(data), static_cast<size_t>(n));
+      raise_to(peak_unsent, c.unsent.size() - c.unsent_offset);
     }
-    c.unsent.clear();
-    c.unsent_offset = 0;
-    const uint8_t *data = nullptr;
-    ssize_t n = nghttp2_session_mem_send(c.h2, &data);
-    if (n < 0) return false;
-    if (n == 0) break;
-    c.unsent.assign(reinterpret_cast<const char *>(data), static_cast<size_t>(n));
-    raise_to(peak_unsent, c.unsent.size());
+    if (c.unsent_offset == c.unsent.size()) break;
+    ssize_t n = send(c.fd, c.unsent.data() + c.unsent_offset, c.unsent.size() - c.unsent_offset,
+                     MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) return false;
+      watch_output(c, true);
+      return true;
+    }
+    c.unsent_offset += static_cast<size_t>(n);
   }
+  c.unsent.clear();
+  c.unsent_offset = 0;
   watch_output(c, false);
   return nghttp2_session_want_read(c.h2) || nghttp2_session_want_write(c.h2);
 }
