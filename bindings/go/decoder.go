@@ -36,7 +36,7 @@ type Decoder struct {
 // NewDecoder creates a decoder; nil options are the defaults.
 func NewDecoder(o *DecoderOptions) (*Decoder, error) {
 	var copts C.tether_decoder_options
-	C.tether_decoder_options_init(&copts)
+	C.tether_decoder_options_init_sized(&copts, C.sizeof_tether_decoder_options)
 	if o != nil {
 		if o.MaxFramePayload != 0 {
 			copts.max_frame_payload = C.uint32_t(o.MaxFramePayload)

@@ -75,7 +75,7 @@ type Invocation struct {
 // NewInvocation creates an invocation; nil options are the defaults.
 func NewInvocation(o *InvocationOptions) (*Invocation, error) {
 	var copts C.tether_invocation_options
-	C.tether_invocation_options_init(&copts)
+	C.tether_invocation_options_init_sized(&copts, C.sizeof_tether_invocation_options)
 	var sopts C.tether_session_options
 	if o != nil {
 		o.Session.toC(&sopts)

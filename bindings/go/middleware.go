@@ -39,7 +39,7 @@ func NewMiddleware(o *MiddlewareOptions) (*Middleware, error) {
 	defer C.free(unsafe.Pointer(copts))
 	cs := (*C.tether_session_options)(C.malloc(C.sizeof_tether_session_options))
 	defer C.free(unsafe.Pointer(cs))
-	C.tether_middleware_options_init(copts)
+	C.tether_middleware_options_init_sized(copts, C.sizeof_tether_middleware_options)
 	if o == nil {
 		o = &MiddlewareOptions{}
 	}

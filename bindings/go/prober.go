@@ -122,7 +122,7 @@ func tetherGoProberStateChange(c *C.tether_prober_state_change, id C.uintptr_t) 
 // return ErrInvalidArgument naming the field.
 func NewProber(o *ProberOptions) (*Prober, error) {
 	var c C.tether_prober_options
-	C.tether_prober_options_init(&c)
+	C.tether_prober_options_init_sized(&c, C.sizeof_tether_prober_options)
 	if o == nil {
 		o = &ProberOptions{}
 	}

@@ -25,7 +25,7 @@ type SessionOptions struct {
 }
 
 func (o *SessionOptions) toC(c *C.tether_session_options) {
-	C.tether_session_options_init(c)
+	C.tether_session_options_init_sized(c, C.sizeof_tether_session_options)
 	if o == nil {
 		return
 	}

@@ -10,7 +10,8 @@
  *   returns. Memory the library owns and hands out stays valid until the next call
  *   on the same handle.
  * - Options structs begin with struct_size; fill them with tether_x_options_init()
- *   so that a newer library can read an older caller's struct.
+ *   (a macro passing sizeof, see the end of this file) so that a newer library
+ *   fills and reads exactly the older caller's struct.
  * - A handle is used by one thread at a time. Distinct handles are independent.
  */
 #ifndef TETHER_H
@@ -205,6 +206,8 @@ typedef struct tether_decoder_options {
 } tether_decoder_options;
 
 TETHER_API void tether_decoder_options_init(tether_decoder_options *options);
+TETHER_API void tether_decoder_options_init_sized(tether_decoder_options *options,
+                                                  size_t struct_size);
 /* options may be NULL for the defaults. */
 TETHER_API tether_status tether_decoder_new(const tether_decoder_options *options,
                                             tether_decoder **out);
@@ -296,6 +299,8 @@ typedef struct tether_session_stats {
 } tether_session_stats;
 
 TETHER_API void tether_session_options_init(tether_session_options *options);
+TETHER_API void tether_session_options_init_sized(tether_session_options *options,
+                                                  size_t struct_size);
 TETHER_API tether_status tether_session_new(const tether_session_options *options,
                                             tether_session **out);
 TETHER_API void tether_session_free(tether_session *session);
@@ -464,6 +469,8 @@ typedef struct tether_prober_stats {
 TETHER_API const char *tether_deployment_state_name(tether_deployment_state state);
 
 TETHER_API void tether_prober_options_init(tether_prober_options *options);
+TETHER_API void tether_prober_options_init_sized(tether_prober_options *options,
+                                                 size_t struct_size);
 /* TETHER_OK, or TETHER_INVALID_ARGUMENT with *problem (static storage; may be NULL)
  * naming the field that is out of its range above. NULL options are the defaults. */
 TETHER_API tether_status tether_prober_options_check(const tether_prober_options *options,
@@ -588,6 +595,8 @@ typedef struct tether_invocation_options {
 } tether_invocation_options;
 
 TETHER_API void tether_invocation_options_init(tether_invocation_options *options);
+TETHER_API void tether_invocation_options_init_sized(tether_invocation_options *options,
+                                                     size_t struct_size);
 TETHER_API tether_status tether_invocation_new(const tether_invocation_options *options,
                                                tether_invocation **out);
 TETHER_API void tether_invocation_free(tether_invocation *invocation);
@@ -684,6 +693,8 @@ typedef struct tether_middleware_options {
 } tether_middleware_options;
 
 TETHER_API void tether_middleware_options_init(tether_middleware_options *options);
+TETHER_API void tether_middleware_options_init_sized(tether_middleware_options *options,
+                                                     size_t struct_size);
 /* options may be NULL for the defaults. */
 TETHER_API tether_status tether_middleware_new(const tether_middleware_options *options,
                                                tether_middleware **out);
@@ -834,6 +845,8 @@ typedef struct tether_endpoint_stats {
 } tether_endpoint_stats;
 
 TETHER_API void tether_endpoint_options_init(tether_endpoint_options *options);
+TETHER_API void tether_endpoint_options_init_sized(tether_endpoint_options *options,
+                                                   size_t struct_size);
 /* Validates options (NULL: defaults); nothing listens until tether_endpoint_start. */
 TETHER_API tether_status tether_endpoint_new(const tether_endpoint_options *options,
                                              tether_endpoint **out);
@@ -1009,6 +1022,8 @@ typedef struct tether_batcher_stats {
 } tether_batcher_stats;
 
 TETHER_API void tether_batcher_options_init(tether_batcher_options *options);
+TETHER_API void tether_batcher_options_init_sized(tether_batcher_options *options,
+                                                  size_t struct_size);
 /* TETHER_OK, or TETHER_INVALID_ARGUMENT with *problem (static storage; may be NULL)
  * naming the field that is out of its range. */
 TETHER_API tether_status tether_batcher_options_check(const tether_batcher_options *options,
@@ -1090,6 +1105,8 @@ typedef struct tether_sqlite_sink_options {
 } tether_sqlite_sink_options;
 
 TETHER_API void tether_sqlite_sink_options_init(tether_sqlite_sink_options *options);
+TETHER_API void tether_sqlite_sink_options_init_sized(tether_sqlite_sink_options *options,
+                                                      size_t struct_size);
 /* Opens (creating the table if missing). On failure *out is NULL and error (may be
  * NULL) says why: TETHER_INVALID_ARGUMENT or TETHER_IO. */
 TETHER_API tether_status tether_sqlite_sink_open(const tether_sqlite_sink_options *options,
@@ -1104,6 +1121,32 @@ TETHER_API tether_sink_result tether_sqlite_sink_write(const tether_record *reco
 TETHER_API tether_status tether_sqlite_sink_count(tether_sqlite_sink *sink, uint64_t *rows);
 /* Message of the last failed write ("" if none); valid until the next call on the sink. */
 TETHER_API const char *tether_sqlite_sink_last_error(const tether_sqlite_sink *sink);
+
+/* ---- Options across versions -----------------------------------------------
+ * tether_X_options_init(options) below is tether_X_options_init_sized(options,
+ * sizeof *options): the library fills exactly the struct the caller was compiled
+ * with, so a program built against this header keeps working with a later libtether
+ * whose structs grew at their end. The functions of the same names fill the structs
+ * as ABI 0 had them, for programs built before. Bindings that cannot expand a macro
+ * (cgo) call _init_sized with their sizeof; TETHER_NO_INIT_MACROS hides the macros. */
+#if !defined(TETHER_NO_INIT_MACROS) && !defined(SWIG)
+#define tether_decoder_options_init(options) \
+  tether_decoder_options_init_sized((options), sizeof *(options))
+#define tether_session_options_init(options) \
+  tether_session_options_init_sized((options), sizeof *(options))
+#define tether_prober_options_init(options) \
+  tether_prober_options_init_sized((options), sizeof *(options))
+#define tether_invocation_options_init(options) \
+  tether_invocation_options_init_sized((options), sizeof *(options))
+#define tether_middleware_options_init(options) \
+  tether_middleware_options_init_sized((options), sizeof *(options))
+#define tether_endpoint_options_init(options) \
+  tether_endpoint_options_init_sized((options), sizeof *(options))
+#define tether_batcher_options_init(options) \
+  tether_batcher_options_init_sized((options), sizeof *(options))
+#define tether_sqlite_sink_options_init(options) \
+  tether_sqlite_sink_options_init_sized((options), sizeof *(options))
+#endif
 
 #ifdef __cplusplus
 }

@@ -17,8 +17,23 @@ using tether::capi::copy_text;
 
 extern "C" {
 
-void tether_batcher_options_init(tether_batcher_options *options) {
+namespace {
+
+void batcher_defaults(tether_batcher_options *options) {
   if (options != nullptr) tether::batcher_default_options(options);
+}
+
+}  // namespace
+
+void tether_batcher_options_init_sized(tether_batcher_options *options, size_t struct_size) {
+  tether::capi::init_sized(options, struct_size, batcher_defaults);
+}
+
+// ABI 0's entry point, for programs built before _init_sized: it fills the struct
+// as ABI 0 had it, 184 bytes, whatever has been appended since.
+static_assert(sizeof(tether_batcher_options) >= 184);
+void(tether_batcher_options_init)(tether_batcher_options *options) {
+  tether_batcher_options_init_sized(options, 184);
 }
 
 tether_status tether_batcher_options_check(const tether_batcher_options *given,

@@ -16,11 +16,26 @@ struct tether_decoder {
 
 extern "C" {
 
-void tether_decoder_options_init(tether_decoder_options *options) {
+namespace {
+
+void decoder_defaults(tether_decoder_options *options) {
   if (options == nullptr) return;
   *options = tether_decoder_options{};
   options->struct_size = sizeof *options;
   options->max_frame_payload = TETHER_DEFAULT_MAX_FRAME_PAYLOAD;
+}
+
+}  // namespace
+
+void tether_decoder_options_init_sized(tether_decoder_options *options, size_t struct_size) {
+  tether::capi::init_sized(options, struct_size, decoder_defaults);
+}
+
+// ABI 0's entry point, for programs built before _init_sized: it fills the struct
+// as ABI 0 had it, 64 bytes, whatever has been appended since.
+static_assert(sizeof(tether_decoder_options) >= 64);
+void(tether_decoder_options_init)(tether_decoder_options *options) {
+  tether_decoder_options_init_sized(options, 64);
 }
 
 tether_status tether_decoder_new(const tether_decoder_options *given, tether_decoder **out) {

@@ -30,11 +30,26 @@ tether::Invocation *begin(tether_invocation *invocation) {
 
 extern "C" {
 
-void tether_invocation_options_init(tether_invocation_options *options) {
+namespace {
+
+void invocation_defaults(tether_invocation_options *options) {
   if (options == nullptr) return;
   *options = tether_invocation_options{};
   options->struct_size = sizeof *options;
   options->max_output_size = TETHER_DEFAULT_MAX_MESSAGE_SIZE;
+}
+
+}  // namespace
+
+void tether_invocation_options_init_sized(tether_invocation_options *options, size_t struct_size) {
+  tether::capi::init_sized(options, struct_size, invocation_defaults);
+}
+
+// ABI 0's entry point, for programs built before _init_sized: it fills the struct
+// as ABI 0 had it, 24 bytes, whatever has been appended since.
+static_assert(sizeof(tether_invocation_options) >= 24);
+void(tether_invocation_options_init)(tether_invocation_options *options) {
+  tether_invocation_options_init_sized(options, 24);
 }
 
 tether_status tether_invocation_new(const tether_invocation_options *given,

@@ -15,11 +15,26 @@ const tether::Middleware *core(const tether_middleware *m) {
 
 extern "C" {
 
-void tether_middleware_options_init(tether_middleware_options *options) {
+namespace {
+
+void middleware_defaults(tether_middleware_options *options) {
   if (options == nullptr) return;
   *options = tether_middleware_options{};
   options->struct_size = sizeof *options;
   options->max_output_size = TETHER_DEFAULT_MAX_MESSAGE_SIZE;
+}
+
+}  // namespace
+
+void tether_middleware_options_init_sized(tether_middleware_options *options, size_t struct_size) {
+  tether::capi::init_sized(options, struct_size, middleware_defaults);
+}
+
+// ABI 0's entry point, for programs built before _init_sized: it fills the struct
+// as ABI 0 had it, 24 bytes, whatever has been appended since.
+static_assert(sizeof(tether_middleware_options) >= 24);
+void(tether_middleware_options_init)(tether_middleware_options *options) {
+  tether_middleware_options_init_sized(options, 24);
 }
 
 tether_status tether_middleware_new(const tether_middleware_options *given,

@@ -9,6 +9,20 @@
 
 namespace tether::capi {
 
+// Fills a caller's struct of struct_size bytes (its sizeof) with the defaults: a
+// program built against an older, shorter tether.h gets the fields it knows and
+// nothing is written past them. A longer struct (a newer header) gets ours and zeros;
+// read_options then refuses it, since this library cannot honour fields it lacks.
+template <typename Options>
+void init_sized(Options *options, size_t struct_size, void (*defaults)(Options *)) {
+  if (options == nullptr || struct_size < sizeof(size_t)) return;
+  Options full;
+  defaults(&full);
+  std::memset(static_cast<void *>(options), 0, struct_size);
+  std::memcpy(static_cast<void *>(options), &full, std::min(struct_size, sizeof full));
+  options->struct_size = struct_size;
+}
+
 template <typename Options>
 bool read_options(const Options *given, Options &out) {
   if (given == nullptr) return true;

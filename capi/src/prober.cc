@@ -32,8 +32,23 @@ const char *tether_deployment_state_name(tether_deployment_state state) {
   return "unknown";
 }
 
-void tether_prober_options_init(tether_prober_options *options) {
+namespace {
+
+void prober_defaults(tether_prober_options *options) {
   if (options != nullptr) tether::prober_default_options(options);
+}
+
+}  // namespace
+
+void tether_prober_options_init_sized(tether_prober_options *options, size_t struct_size) {
+  tether::capi::init_sized(options, struct_size, prober_defaults);
+}
+
+// ABI 0's entry point, for programs built before _init_sized: it fills the struct
+// as ABI 0 had it, 168 bytes, whatever has been appended since.
+static_assert(sizeof(tether_prober_options) >= 168);
+void(tether_prober_options_init)(tether_prober_options *options) {
+  tether_prober_options_init_sized(options, 168);
 }
 
 tether_status tether_prober_options_check(const tether_prober_options *given,

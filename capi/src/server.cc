@@ -77,7 +77,9 @@ const char *tether_reply_last_error(const tether_reply *reply) {
   return reinterpret_cast<const tether::h2::Reply *>(reply)->last_error();
 }
 
-void tether_endpoint_options_init(tether_endpoint_options *options) {
+namespace {
+
+void endpoint_defaults(tether_endpoint_options *options) {
   if (options == nullptr) return;
   *options = tether_endpoint_options{};
   options->struct_size = sizeof *options;
@@ -93,6 +95,19 @@ void tether_endpoint_options_init(tether_endpoint_options *options) {
   options->max_connections = core.max_connections;
   options->max_streams_per_connection = core.max_streams;
   options->max_held_per_connection = core.connection_window;
+}
+
+}  // namespace
+
+void tether_endpoint_options_init_sized(tether_endpoint_options *options, size_t struct_size) {
+  tether::capi::init_sized(options, struct_size, endpoint_defaults);
+}
+
+// ABI 0's entry point, for programs built before _init_sized: it fills the struct
+// as ABI 0 had it, 56 bytes (the limits were appended since).
+static_assert(sizeof(tether_endpoint_options) >= 56);
+void(tether_endpoint_options_init)(tether_endpoint_options *options) {
+  tether_endpoint_options_init_sized(options, 56);
 }
 
 tether_status tether_endpoint_new(const tether_endpoint_options *given, tether_endpoint **out) {

@@ -18,8 +18,23 @@ const tether::Session *core(const tether_session *session) {
 
 extern "C" {
 
-void tether_session_options_init(tether_session_options *options) {
+namespace {
+
+void session_defaults(tether_session_options *options) {
   if (options != nullptr) tether::session_default_options(options);
+}
+
+}  // namespace
+
+void tether_session_options_init_sized(tether_session_options *options, size_t struct_size) {
+  tether::capi::init_sized(options, struct_size, session_defaults);
+}
+
+// ABI 0's entry point, for programs built before _init_sized: it fills the struct
+// as ABI 0 had it, 88 bytes, whatever has been appended since.
+static_assert(sizeof(tether_session_options) >= 88);
+void(tether_session_options_init)(tether_session_options *options) {
+  tether_session_options_init_sized(options, 88);
 }
 
 tether_status tether_session_new(const tether_session_options *given, tether_session **out) {

@@ -13,8 +13,24 @@ struct tether_sqlite_sink {
 
 extern "C" {
 
-void tether_sqlite_sink_options_init(tether_sqlite_sink_options *options) {
+namespace {
+
+void sqlite_sink_defaults(tether_sqlite_sink_options *options) {
   if (options != nullptr) tether::sqlite_sink_default_options(options);
+}
+
+}  // namespace
+
+void tether_sqlite_sink_options_init_sized(tether_sqlite_sink_options *options,
+                                           size_t struct_size) {
+  tether::capi::init_sized(options, struct_size, sqlite_sink_defaults);
+}
+
+// ABI 0's entry point, for programs built before _init_sized: it fills the struct
+// as ABI 0 had it, 32 bytes, whatever has been appended since.
+static_assert(sizeof(tether_sqlite_sink_options) >= 32);
+void(tether_sqlite_sink_options_init)(tether_sqlite_sink_options *options) {
+  tether_sqlite_sink_options_init_sized(options, 32);
 }
 
 tether_status tether_sqlite_sink_open(const tether_sqlite_sink_options *given,

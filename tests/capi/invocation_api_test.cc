@@ -80,7 +80,8 @@ TEST(InvocationApi, OptionsDefaultsAndValidation) {
   EXPECT_EQ(options.struct_size, sizeof options);
   EXPECT_EQ(options.max_output_size, TETHER_DEFAULT_MAX_MESSAGE_SIZE);
   EXPECT_EQ(options.session, nullptr);
-  tether_invocation_options_init(nullptr);  // no crash
+  tether_invocation_options_init_sized(nullptr, sizeof options);  // no crash
+  (tether_invocation_options_init)(nullptr);                      // ABI 0's too
 
   tether_invocation *invocation = reinterpret_cast<tether_invocation *>(1);
   EXPECT_EQ(tether_invocation_new(nullptr, nullptr), TETHER_INVALID_ARGUMENT);
