@@ -83,6 +83,7 @@ class InvocationStream {
     this.pending = []; // request bytes the invocation's inbound budget had no room for
     this.result = null; // a result refused with WouldBlock, retried on "writable"
     this.settling = false; // a result went out: input read meanwhile is fed before End
+    this.running = false; // "run" came: the handler runs on the next loop turn
     this.writable = true;
     this.failed = false; // feed() failed: an Error is queued, later input is dropped
     this.done = false;
@@ -154,7 +155,7 @@ class InvocationStream {
   }
 
   dispatch() {
-    while (!this.done && !this.settling) {
+    while (!this.done && !this.settling && !this.running) {
       let event;
       try {
         event = this.invocation.poll();
@@ -165,8 +166,18 @@ class InvocationStream {
       }
       if (event === null || event === "blocked") return; // blocked: a Pong waits for output
       if (event === "run") {
-        this.result = this.run(this.invocation.input().value);
-        this.deliver();
+        // One loop turn first: node:http2 writes the 200 from a native immediate, which
+        // runs before this one, so the runtime has the response (and may Ping) before
+        // a handler holds the loop. Input read meanwhile waits for the handler.
+        this.running = true;
+        setImmediate(() => {
+          this.running = false;
+          if (this.ended) return;
+          this.result = this.run(this.invocation.input().value);
+          this.deliver();
+          this.pump();
+        });
+        return;
       } else if (event === "writable" && this.result !== null) {
         this.deliver();
       } else if (event === "done") {

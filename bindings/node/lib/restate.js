@@ -13,35 +13,53 @@
 // the SDK untouched.
 "use strict";
 const { EventEmitter } = require("node:events");
-const { Readable } = require("node:stream");
 const tether = require("../index.js");
 
 const OUTPUT_PIECE = 256 * 1024; // bytes per response write
 const FAILED = Symbol("failed"); // what call() returns when the middleware refused
 
-// The request the SDK reads: plain upstream frames from the middleware, with the
-// original's url, method and headers. It emits "close" only when the real stream
-// closes or the SDK must stop (the SDK aborts the attempt on it).
-function sdkRequest(request, onRead) {
-  const readable = new Readable({ read: onRead, emitClose: false });
-  return Object.assign(readable, {
+// The SDK's output ends with an End frame (no payload, no flags): it is held back for
+// two loop turns, so that Pings which reached the socket while a handler held the loop
+// are read (one poll phase) and answered before it (PROTOCOL.md: answered before End).
+const END_FRAME = tether.encodeFrameHeader(tether.MSG_END, 0, 0);
+
+// The request the SDK reads: it iterates it (request[Symbol.asyncIterator]()), and each
+// next() is a pull: the next plain frames come from the middleware only when the SDK
+// asks. It emits "close" only when the real stream closes or the SDK must stop (the SDK
+// aborts the attempt on it).
+function sdkRequest(request, guarded) {
+  const iterator = {
+    next: () => guarded.read(),
+    return: async () => ({ done: true, value: undefined }),
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return Object.assign(new EventEmitter(), {
     url: request.url,
     method: request.method,
     headers: request.headers,
     httpVersion: request.httpVersion,
     httpVersionMajor: request.httpVersionMajor,
     httpVersionMinor: request.httpVersionMinor,
+    [Symbol.asyncIterator]: () => iterator,
   });
 }
 
 class GuardedInvocation {
-  constructor(request, response, middleware, extensionsHeader, log) {
-    Object.assign(this, { request, response, middleware, extensionsHeader, log });
+  constructor(request, response, middleware, negotiated, log) {
+    Object.assign(this, { request, response, middleware, extensionsHeader: negotiated.header, log });
     this.stopped = false; // the response is ending: the SDK gets no more input, its output is dropped
     this.ended = false;
     this.congested = false; // response.write said to wait for "drain"
     this.waiters = []; // SDK writes waiting for "drain"
-    this.sdkInput = sdkRequest(request, () => request.resume());
+    this.pings = (negotiated.accepted & tether.EXT_PING) !== 0; // Pings can arrive: keep them in order
+    this.pending = []; // request chunks not fed yet: each is fed when the SDK reads
+    this.inputEnded = false; // the request's body ended
+    this.finished = false; // finishInput() was called
+    this.reader = null; // the SDK's waiting next(): { resolve, ready }
+    this.sdkDone = false; // the SDK was told its input ended
+    this.sdkInput = sdkRequest(request, this);
     this.sdkResponse = this.makeResponse();
     request.on("data", (chunk) => this.onData(chunk));
     request.on("end", () => this.onEnd());
@@ -65,7 +83,7 @@ class GuardedInvocation {
       },
       write(chunk, callback) {
         if (self.passthrough) self.response.write(chunk, callback);
-        else self.sdkOutput(Buffer.isBuffer(chunk) || chunk instanceof Uint8Array ? chunk : Buffer.from(chunk), callback);
+        else self.sdkWrite(chunk instanceof Uint8Array ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length) : Buffer.from(chunk), callback);
         return true;
       },
       end(callback) {
@@ -80,42 +98,77 @@ class GuardedInvocation {
   refused() {
     this.passthrough = true;
     this.stopped = this.ended = true;
-    this.sdkInput.push(null);
+    this.endSdkInput();
     this.middleware.close();
   }
 
   // Runtime -> SDK.
   onData(chunk) {
     if (this.stopped) return;
-    let rest = chunk;
-    while (rest.length > 0 && !this.stopped) {
-      const taken = this.call(() => this.middleware.feed(rest));
-      if (taken === FAILED) return;
-      rest = rest.subarray(taken);
-      this.deliverInput(); // makes room when feed stopped at the inbound budget
-    }
+    this.pending.push(chunk);
+    this.pump();
   }
 
   onEnd() {
-    if (this.stopped) return;
-    if (this.call(() => this.middleware.finishInput()) === FAILED) return;
-    this.deliverInput();
+    this.inputEnded = true;
+    this.pump();
   }
 
-  // Hands the middleware's plain frames to the SDK and writes the Pongs they queued,
-  // until neither has more (a Pong waiting for room holds the next frames back).
-  deliverInput() {
-    do {
-      for (;;) {
-        const frames = this.stopped ? null : this.call(() => this.middleware.takeSdkInput());
-        if (frames === null) break;
-        if (frames === undefined || frames === FAILED) {
-          this.sdkInput.push(null); // input ended and all was taken, or the stream failed
-          return;
-        }
-        if (!this.sdkInput.push(frames)) this.request.pause(); // resumed when the SDK reads
+  // The SDK's next(). One loop turn first: the SDK's work on what it read last (a
+  // handler that holds the loop, too) runs before more is fed, so a Ping behind a
+  // message is answered after that message was handled; and node:http2 writes the 200
+  // (a native immediate) before the SDK gets its first input and may block the loop.
+  read() {
+    if (this.sdkDone) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve) => {
+      const reader = { resolve, ready: false };
+      this.reader = reader;
+      setImmediate(() => {
+        reader.ready = true;
+        this.pump();
+      });
+    });
+  }
+
+  endSdkInput() {
+    this.sdkDone = true;
+    const reader = this.reader;
+    this.reader = null;
+    reader?.resolve({ done: true, value: undefined });
+  }
+
+  // While the SDK waits for input: feeds the request one chunk at a time and hands the
+  // SDK the frames it yields, writing the Pongs they queued. Reading stops while the
+  // SDK is busy (HTTP/2 flow control holds the runtime back).
+  pump() {
+    while (this.reader?.ready && !this.stopped) {
+      const frames = this.call(() => this.middleware.takeSdkInput());
+      if (frames === FAILED) return;
+      this.flush(); // the Pongs; a Pong waiting for room holds the next frames back
+      if (frames === undefined) return void this.endSdkInput(); // input ended, all taken
+      if (frames !== null) {
+        const reader = this.reader;
+        this.reader = null;
+        reader.resolve({ done: false, value: frames });
+        break;
       }
-    } while (this.flush());
+      if (this.pending.length > 0) {
+        const chunk = this.pending[0];
+        const taken = this.call(() => this.middleware.feed(chunk));
+        if (taken === FAILED) return;
+        if (taken < chunk.length) this.pending[0] = chunk.subarray(taken);
+        else this.pending.shift();
+        if (taken === 0 && !this.flush()) break; // the inbound budget is full: the SDK reads first
+      } else if (this.inputEnded && !this.finished) {
+        this.finished = true;
+        if (this.call(() => this.middleware.finishInput()) === FAILED) return;
+      } else {
+        break; // wait for the runtime
+      }
+    }
+    if (this.stopped) return;
+    if (this.pending.length > 0) this.request.pause();
+    else this.request.resume();
   }
 
   // Runs a middleware call; a TetherError there means the stream failed (malformed
@@ -130,6 +183,15 @@ class GuardedInvocation {
       this.stop();
       return FAILED;
     }
+  }
+
+  // SDK -> runtime, with a trailing End held back (see END_FRAME) where Pings can arrive.
+  sdkWrite(chunk, callback) {
+    const at = chunk.length - END_FRAME.length;
+    if (!this.pings || at < 0 || !chunk.subarray(at).equals(END_FRAME)) return this.sdkOutput(chunk, callback);
+    this.sdkOutput(chunk.subarray(0, at), () =>
+      setImmediate(() => setImmediate(() => this.sdkOutput(chunk.subarray(at), callback))),
+    );
   }
 
   // SDK -> runtime: each write's callback runs once the middleware took all of it and
@@ -209,7 +271,7 @@ class GuardedInvocation {
     if (this.stopped) return;
     this.stopped = true;
     this.finish();
-    this.sdkInput.push(null);
+    this.endSdkInput();
     this.sdkInput.emit("close");
     this.onDrain();
   }
@@ -217,7 +279,7 @@ class GuardedInvocation {
   onClose() {
     if (!this.stopped) {
       this.stopped = this.ended = true;
-      this.sdkInput.push(null);
+      this.endSdkInput();
       this.middleware.close();
     }
     this.sdkInput.emit("close");
@@ -256,7 +318,7 @@ function protect(handler, options = {}) {
       protocolVersion: version,
       extensions: negotiated.accepted,
     });
-    const guarded = new GuardedInvocation(request, response, middleware, negotiated.header, log);
+    const guarded = new GuardedInvocation(request, response, middleware, negotiated, log);
     handler(guarded.sdkInput, guarded.sdkResponse);
   };
 }
