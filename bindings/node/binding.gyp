@@ -13,6 +13,7 @@
         "src/invocation.cc",
         "src/middleware.cc",
         "src/prober.cc",
+        "src/scratch.cc",
         "src/session.cc",
         "src/session_options.cc"
       ],

@@ -5,6 +5,8 @@ const native = require("./build/Release/tether.node");
 const { makeErrors } = require("./lib/errors.js");
 const wire = require("./lib/wire.js");
 
+require("./lib/scratch.js").install(native);
+
 const { classes, byCode } = makeErrors(native);
 
 // SDK side of the per-stream negotiation (PROTOCOL.md section 2): the TETHER_EXT_* bits

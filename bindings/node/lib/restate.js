@@ -114,15 +114,17 @@ class GuardedInvocation {
     this.pump();
   }
 
-  // The SDK's next(). One loop turn first: the SDK's work on what it read last (a
-  // handler that holds the loop, too) runs before more is fed, so a Ping behind a
-  // message is answered after that message was handled; and node:http2 writes the 200
-  // (a native immediate) before the SDK gets its first input and may block the loop.
+  // The SDK's next(). Where Pings can arrive, one loop turn first: the SDK's work on
+  // what it read last (a handler that holds the loop, too) runs before more is fed, so
+  // a Ping behind a message is answered after that message was handled; and node:http2
+  // writes the 200 (a native immediate) before the SDK gets its first input and may
+  // block the loop, so the runtime may Ping meanwhile.
   read() {
     if (this.sdkDone) return Promise.resolve({ done: true, value: undefined });
     return new Promise((resolve) => {
-      const reader = { resolve, ready: false };
+      const reader = { resolve, ready: !this.pings };
       this.reader = reader;
+      if (reader.ready) return this.pump();
       setImmediate(() => {
         reader.ready = true;
         this.pump();

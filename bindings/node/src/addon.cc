@@ -95,6 +95,11 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   set("EXTENSIONS_MAX_LENGTH", TETHER_EXTENSIONS_MAX_LENGTH);
   c.Set("EXTENSIONS_HEADER", TETHER_EXTENSIONS_HEADER);
   exports.Set("constants", c);
+  Napi::Object kinds = Napi::Object::New(env);  // for lib/scratch.js, not exported
+  kinds.Set("message", double(TETHER_EVENT_MESSAGE));
+  kinds.Set("ping", double(TETHER_EVENT_PING));
+  kinds.Set("writable", double(TETHER_EVENT_WRITABLE));
+  exports.Set("eventKinds", kinds);
   init_session(env, exports);
   init_invocation(env, exports);
   init_decoder(env, exports);

@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "errors.h"
+#include "scratch.h"
 
 namespace tether_node {
 
@@ -35,30 +37,43 @@ class Handle {
   T *handle_ = nullptr;
 };
 
-// Copies up to limit bytes of pending output into one Buffer and consumes them; null
-// when nothing is pending. The copy is needed: the library's span is only valid until
-// the next call on the handle. pending(&data, &length) and consume(n) return statuses;
+// Takes up to limit bytes of pending output and consumes them: their length when they
+// were copied into scratch (see scratch.h), a Buffer when they did not fit, null when
+// nothing is pending. The copy is needed: the library's span is only valid until the
+// next call on the handle. pending(&data, &length) and consume(n) return statuses;
 // fail(status) throws.
 template <class Pending, class Consume, class Fail>
-Napi::Value take_output(Napi::Env env, uint64_t limit, Pending pending, Consume consume,
-                        Fail fail) {
+Napi::Value take_output(Napi::Env env, const Scratch &scratch, uint64_t limit, Pending pending,
+                        Consume consume, Fail fail) {
   const uint8_t *data = nullptr;
   size_t length = 0;
   tether_status status = pending(&data, &length);
   if (status != TETHER_OK) fail(status);
   if (length == 0 || limit == 0) return env.Null();
-  if (length >= limit) {  // the common case: one span holds it all
-    auto out = Napi::Buffer<uint8_t>::Copy(env, data, size_t(limit));
+  if (length >= limit) {  // one span holds it all
+    Napi::Value out = bytes_out(env, scratch, data, size_t(limit));
     if ((status = consume(size_t(limit))) != TETHER_OK) fail(status);
     return out;
   }
+  // Several spans: joined in scratch while they fit, else in one string.
   std::string joined;
-  while (length > 0 && joined.size() < limit) {
-    size_t n = size_t(std::min<uint64_t>(length, limit - joined.size()));
-    joined.append(reinterpret_cast<const char *>(data), n);
+  size_t taken = 0;
+  bool in_scratch = true;
+  while (length > 0 && taken < limit) {
+    size_t n = size_t(std::min<uint64_t>(length, limit - taken));
+    if (in_scratch && taken + n > scratch.length) {
+      joined.assign(reinterpret_cast<const char *>(scratch.data), taken);
+      in_scratch = false;
+    }
+    if (in_scratch)
+      std::memcpy(scratch.data + taken, data, n);
+    else
+      joined.append(reinterpret_cast<const char *>(data), n);
+    taken += n;
     if ((status = consume(n)) != TETHER_OK) fail(status);
     if ((status = pending(&data, &length)) != TETHER_OK) fail(status);
   }
+  if (in_scratch) return Napi::Number::New(env, double(taken));
   return Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t *>(joined.data()),
                                      joined.size());
 }

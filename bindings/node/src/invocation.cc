@@ -45,7 +45,7 @@ class Invocation : public Napi::ObjectWrap<Invocation> {
          InstanceMethod<&Invocation::complete>("complete"),
          InstanceMethod<&Invocation::fail_terminal>("failTerminal"),
          InstanceMethod<&Invocation::fail_retryable>("failRetryable"),
-         InstanceMethod<&Invocation::take_output>("takeOutput"),
+         InstanceMethod<&Invocation::take_output>("_takeOutput"),
          InstanceMethod<&Invocation::stats>("stats"), InstanceMethod<&Invocation::close>("close"),
          InstanceAccessor<&Invocation::state>("state"),
          InstanceAccessor<&Invocation::last_error>("lastError"),
@@ -162,11 +162,12 @@ class Invocation : public Napi::ObjectWrap<Invocation> {
   Napi::Value take_output(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     tether_invocation *inv = get(env);
-    uint64_t limit = info[0].IsUndefined()
+    Scratch scratch = scratch_arg(info, 0, "Invocation.takeOutput: scratch");
+    uint64_t limit = info[1].IsUndefined()
                          ? std::numeric_limits<uint64_t>::max()
-                         : u64_arg(info, 0, "Invocation.takeOutput: limit", UINT64_MAX);
+                         : u64_arg(info, 1, "Invocation.takeOutput: limit", UINT64_MAX);
     return tether_node::take_output(
-        env, limit,
+        env, scratch, limit,
         [&](const uint8_t **d, size_t *n) { return tether_invocation_pending_output(inv, d, n); },
         [&](size_t n) { return tether_invocation_consume_output(inv, n); },
         [&](tether_status st) { fail(env, st); });

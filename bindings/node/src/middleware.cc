@@ -20,10 +20,10 @@ class Middleware : public Napi::ObjectWrap<Middleware> {
         env, kName,
         {InstanceMethod<&Middleware::feed>("feed"),
          InstanceMethod<&Middleware::finish_input>("finishInput"),
-         InstanceMethod<&Middleware::take_sdk_input>("takeSdkInput"),
+         InstanceMethod<&Middleware::take_sdk_input>("_takeSdkInput"),
          InstanceMethod<&Middleware::sdk_output>("sdkOutput"),
          InstanceMethod<&Middleware::sdk_output_end>("sdkOutputEnd"),
-         InstanceMethod<&Middleware::take_output>("takeOutput"),
+         InstanceMethod<&Middleware::take_output>("_takeOutput"),
          InstanceMethod<&Middleware::stats>("stats"), InstanceMethod<&Middleware::close>("close"),
          InstanceAccessor<&Middleware::replaced>("replaced"),
          InstanceAccessor<&Middleware::last_error>("lastError"),
@@ -68,19 +68,21 @@ class Middleware : public Napi::ObjectWrap<Middleware> {
     return info.Env().Undefined();
   }
 
-  // The next plain upstream frames for the SDK (a copy: the span lives until the next
-  // call); null when there is nothing yet (or a Pong waits for output to be taken:
-  // write output, then call again); undefined once input ended and all was taken.
-  // Throws the fatal status after malformed input (the 571 is queued as output).
+  // The next plain upstream frames for the SDK (a copy into scratch or a Buffer, see
+  // scratch.h: the span lives until the next call); null when there is nothing yet (or a Pong waits
+  // for output to be taken: write output, then call again); undefined once input ended and all was
+  // taken. Throws the fatal status after malformed input (the 571 is queued as output).
   Napi::Value take_sdk_input(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
+    tether_middleware *m = get(env);
+    Scratch scratch = scratch_arg(info, 0, "Middleware.takeSdkInput: scratch");
     const uint8_t *data = nullptr;
     size_t length = 0;
-    tether_status status = tether_middleware_take_sdk_input(get(env), &data, &length);
+    tether_status status = tether_middleware_take_sdk_input(m, &data, &length);
     if (status == TETHER_CLOSED) return env.Undefined();
     if (status != TETHER_OK) fail(env, status);
     if (length == 0) return env.Null();
-    return Napi::Buffer<uint8_t>::Copy(env, data, length);
+    return bytes_out(env, scratch, data, length);
   }
 
   // The SDK's output bytes -> {taken, blocked}. blocked: output is at the high
@@ -113,11 +115,12 @@ class Middleware : public Napi::ObjectWrap<Middleware> {
   Napi::Value take_output(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     tether_middleware *m = get(env);
-    uint64_t limit = info[0].IsUndefined()
+    Scratch scratch = scratch_arg(info, 0, "Middleware.takeOutput: scratch");
+    uint64_t limit = info[1].IsUndefined()
                          ? std::numeric_limits<uint64_t>::max()
-                         : u64_arg(info, 0, "Middleware.takeOutput: limit", UINT64_MAX);
+                         : u64_arg(info, 1, "Middleware.takeOutput: limit", UINT64_MAX);
     return tether_node::take_output(
-        env, limit,
+        env, scratch, limit,
         [&](const uint8_t **d, size_t *n) { return tether_middleware_pending_output(m, d, n); },
         [&](size_t n) { return tether_middleware_consume_output(m, n); },
         [&](tether_status st) { fail(env, st); });

@@ -19,8 +19,8 @@ class Session : public Napi::ObjectWrap<Session> {
         env, kName,
         {InstanceMethod<&Session::feed>("feed"),
          InstanceMethod<&Session::finish_input>("finishInput"),
-         InstanceMethod<&Session::next_event>("nextEvent"), InstanceMethod<&Session::send>("send"),
-         InstanceMethod<&Session::take_output>("takeOutput"),
+         InstanceMethod<&Session::next_event>("_nextEvent"), InstanceMethod<&Session::send>("send"),
+         InstanceMethod<&Session::take_output>("_takeOutput"),
          InstanceMethod<&Session::stats>("stats"), InstanceMethod<&Session::close>("close"),
          InstanceAccessor<&Session::last_error>("lastError"),
          InstanceAccessor<&Session::closed>("closed")});
@@ -56,30 +56,22 @@ class Session : public Napi::ObjectWrap<Session> {
     return info.Env().Undefined();
   }
 
+  // The next event: null when there is none; else fields[0..3] = kind (TETHER_EVENT_*),
+  // type, flags, answered, and the data (payload or nonce) as bytes_out gives it.
   Napi::Value next_event(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
+    tether_session *s = get(env);
+    Scratch scratch = scratch_arg(info, 0, "Session.nextEvent: scratch");
+    uint32_t *fields = fields_arg(info, 1, "Session.nextEvent: fields", 4);
     tether_event e;
-    tether_status status = tether_session_next_event(get(env), &e);
+    tether_status status = tether_session_next_event(s, &e);
     if (status == TETHER_EMPTY) return env.Null();
     if (status != TETHER_OK) fail(env, status);
-    Napi::Object out = Napi::Object::New(env);
-    switch (e.kind) {
-      case TETHER_EVENT_MESSAGE:
-        out.Set("kind", "message");
-        out.Set("type", double(e.type));
-        out.Set("flags", double(e.flags));
-        out.Set("data", Napi::Buffer<uint8_t>::Copy(env, e.data, e.length));
-        break;
-      case TETHER_EVENT_PING:
-        out.Set("kind", "ping");
-        out.Set("data", Napi::Buffer<uint8_t>::Copy(env, e.data, e.length));
-        out.Set("answered", e.answered != 0);
-        break;
-      case TETHER_EVENT_WRITABLE:
-        out.Set("kind", "writable");
-        break;
-    }
-    return out;
+    fields[0] = uint32_t(e.kind);
+    fields[1] = e.type;
+    fields[2] = e.flags;
+    fields[3] = e.answered;
+    return bytes_out(env, scratch, e.data, e.kind == TETHER_EVENT_WRITABLE ? 0 : e.length);
   }
 
   Napi::Value send(const Napi::CallbackInfo &info) {
@@ -95,11 +87,12 @@ class Session : public Napi::ObjectWrap<Session> {
   Napi::Value take_output(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     tether_session *s = get(env);
-    uint64_t limit = info[0].IsUndefined()
+    Scratch scratch = scratch_arg(info, 0, "Session.takeOutput: scratch");
+    uint64_t limit = info[1].IsUndefined()
                          ? std::numeric_limits<uint64_t>::max()
-                         : u64_arg(info, 0, "Session.takeOutput: limit", UINT64_MAX);
+                         : u64_arg(info, 1, "Session.takeOutput: limit", UINT64_MAX);
     return tether_node::take_output(
-        env, limit,
+        env, scratch, limit,
         [&](const uint8_t **d, size_t *n) { return tether_session_pending_output(s, d, n); },
         [&](size_t n) { return tether_session_consume_output(s, n); },
         [&](tether_status st) { fail(env, st); });
