@@ -622,7 +622,9 @@ TETHER_API tether_status tether_invocation_consume_output(tether_invocation *inv
 /* The dispatch step: TETHER_OK with *event filled, TETHER_EMPTY (nothing until more
  * input), TETHER_WOULD_BLOCK (a Pong waits: take output, then call again), TETHER_CLOSED
  * after DONE was reported, or the status of a malformed or
- * unexpected message (an ErrorMessage naming it is queued; the next poll reports DONE). */
+ * unexpected message (an ErrorMessage naming it is queued; the next poll reports DONE).
+ * Input that ended (finish_input) before Start or its InputCommand is such a message:
+ * TETHER_PROTOCOL_VIOLATION and an ErrorMessage 571 naming what was missing. */
 TETHER_API tether_status tether_invocation_poll(tether_invocation *invocation,
                                                 tether_invocation_event *event);
 /* The handler's input, from RUN on. *input and the memory it points to are owned by

@@ -75,6 +75,18 @@ Status Invocation::poll(tether_invocation_event *event) {
     tether_event next{};
     Status status = session_->next_event(&next);
     if (status == TETHER_EMPTY) {
+      if (session_->input_exhausted()) {
+        // No input can come any more: a stream still waiting for Start or its
+        // InputCommand would otherwise poll EMPTY for good and never end.
+        if (state_ == TETHER_INVOCATION_WAITING_START) {
+          return refuse(kProtocolViolation, TETHER_PROTOCOL_VIOLATION,
+                        "the input ended without a Start message");
+        }
+        if (state_ == TETHER_INVOCATION_WAITING_INPUT) {
+          return refuse(kProtocolViolation, TETHER_PROTOCOL_VIOLATION,
+                        "the input ended after Start without an InputCommand");
+        }
+      }
       if (state_ != TETHER_INVOCATION_ENDING) return TETHER_EMPTY;
       status = send_end();
       if (status != TETHER_OK) return status;

@@ -41,7 +41,8 @@ class Invocation {
   // TETHER_EMPTY: nothing to do until more input (or, while the handler runs, never
   // anything but Pings). TETHER_WOULD_BLOCK: a Pong does not fit until the transport
   // takes output; call again after. After DONE: TETHER_CLOSED. A malformed or unexpected message
-  // returns its own status; an ErrorMessage naming it is queued and DONE follows.
+  // returns its own status; an ErrorMessage naming it is queued and DONE follows. So
+  // does input that ended before Start or InputCommand (PROTOCOL_VIOLATION, 571).
   Status poll(tether_invocation_event *event);
 
   // Valid from RUN until complete()/fail_*() succeed or the invocation is destroyed;

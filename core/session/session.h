@@ -38,6 +38,9 @@ class Session {
   void stats(tether_session_stats *out) const;
   const ErrorSlot &error() const;
   const tether_session_options &options() const;
+  // finish_input() was called and every message read has been taken: nothing more
+  // will ever come from next_event but WRITABLE.
+  bool input_exhausted() const { return input_done_ && committed_ == 0; }
   // The largest payload of one control message (End, Error) send() accepts.
   uint32_t max_control_payload() const { return frame_out_limit_; }
 

@@ -266,4 +266,59 @@ TEST(InvocationApi, NoInputWithoutRunAndLargerStatsStructs) {
   tether_invocation_free(invocation);
 }
 
+// The input ends (finish_input) before the invocation has what it runs on: it must
+// not wait for good but end the stream with an ErrorMessage 571 naming what is missing.
+void expect_missing_input_fails(const Bytes &input, const std::string &missing) {
+  tether_invocation *invocation = nullptr;
+  ASSERT_EQ(tether_invocation_new(nullptr, &invocation), TETHER_OK);
+  if (!input.empty()) {
+    ASSERT_EQ(tether_invocation_feed(invocation, input.data(), input.size(), nullptr), TETHER_OK);
+  }
+  tether_invocation_event event{};
+  EXPECT_EQ(tether_invocation_poll(invocation, &event), TETHER_EMPTY);  // more may come yet
+  ASSERT_EQ(tether_invocation_finish_input(invocation), TETHER_OK);
+  EXPECT_EQ(tether_invocation_poll(invocation, &event), TETHER_PROTOCOL_VIOLATION);
+  std::string said = tether_invocation_last_error(invocation);
+  EXPECT_NE(said.find(missing), std::string::npos) << said;
+  EXPECT_EQ(tether_invocation_state_get(invocation), TETHER_INVOCATION_DONE);
+  ASSERT_EQ(tether_invocation_poll(invocation, &event), TETHER_OK);
+  EXPECT_EQ(event.kind, TETHER_INVOCATION_EVENT_DONE);
+  EXPECT_EQ(tether_invocation_poll(invocation, &event), TETHER_CLOSED);
+  Bytes out = take_output(invocation);
+  ASSERT_GE(out.size(), TETHER_FRAME_HEADER_SIZE);
+  // One ErrorMessage{code: 571 (varint 0xbb 0x04), message} and nothing after it.
+  EXPECT_EQ(out[0] << 8 | out[1], TETHER_MSG_ERROR);
+  std::string wire(out.begin(), out.end());
+  EXPECT_EQ(wire.find(std::string("\x08\xbb\x04", 3)), TETHER_FRAME_HEADER_SIZE);
+  EXPECT_NE(wire.find(missing), std::string::npos);
+  tether_invocation_free(invocation);
+}
+
+TEST(InvocationApi, InputEndingAfterStartWithoutInputCommandFailsTheStream) {
+  expect_missing_input_fails(frame(TETHER_MSG_START, 0, std::string("\x18\x01", 2)),
+                             "after Start without an InputCommand");
+}
+
+TEST(InvocationApi, InputEndingBeforeStartFailsTheStream) {
+  expect_missing_input_fails({}, "without a Start message");
+}
+
+TEST(InvocationApi, InputEndingWhileTheHandlerRunsIsNormal) {
+  tether_invocation *invocation = nullptr;
+  ASSERT_EQ(tether_invocation_new(nullptr, &invocation), TETHER_OK);
+  ASSERT_EQ(tether_invocation_feed(invocation, kRequest.data(), kRequest.size(), nullptr),
+            TETHER_OK);
+  ASSERT_EQ(tether_invocation_finish_input(invocation), TETHER_OK);
+  tether_invocation_event event{};
+  ASSERT_EQ(tether_invocation_poll(invocation, &event), TETHER_OK);
+  EXPECT_EQ(event.kind, TETHER_INVOCATION_EVENT_RUN);
+  EXPECT_EQ(tether_invocation_poll(invocation, &event), TETHER_EMPTY);  // the handler runs
+  ASSERT_EQ(tether_invocation_complete(invocation, reinterpret_cast<const uint8_t *>("hi"), 2),
+            TETHER_OK);
+  ASSERT_EQ(tether_invocation_poll(invocation, &event), TETHER_OK);
+  EXPECT_EQ(event.kind, TETHER_INVOCATION_EVENT_DONE);
+  EXPECT_EQ(take_output(invocation), kAnswer);
+  tether_invocation_free(invocation);
+}
+
 }  // namespace

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The official Restate Python SDK (restate-sdk) with tether in front of it.
 
-    python sdk_service.py [--host 127.0.0.1] [--port 0] [--max-message-size BYTES] [--stock]
+    python sdk_service.py [--host 127.0.0.1] [--port 0] [--max-message-size BYTES]
+                          [--max-streams N] [--stock]
 
 A stock restate-sdk service, Echo, served by hypercorn over h2c; the one tether line
 is marked below (--stock leaves it out, to compare). Prints
@@ -14,6 +15,9 @@ bytes in and bytes out:
 Try it:  curl --http2-prior-knowledge http://127.0.0.1:PORT/discover \
            -H 'accept: application/vnd.restate.endpointmanifest.v3+json'
 (the SDK refuses an accept of */*), or register it with a Restate server.
+
+The server process gets the fixes endpoint.py has (server_fixes.py: hypercorn's
+HTTP/2 bugs, glibc's mmap threshold), with and without tether alike.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from restate.server import install_shutdown_hook
 
 import tether
 import tether.asgi
+from server_fixes import keep_large_buffers_unpooled, patch_hypercorn
 
 echo_service = restate.Service("Echo")
 raw = {"input_serde": BytesSerde(), "output_serde": BytesSerde(),
@@ -75,14 +80,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9080)
     parser.add_argument("--max-message-size", type=int, default=tether.DEFAULT_MAX_MESSAGE_SIZE)
+    parser.add_argument("--max-streams", type=int, default=2000,
+                        help="concurrent HTTP/2 streams per connection")
     parser.add_argument("--stock", action="store_true", help="the SDK alone, without tether")
     args = parser.parse_args(argv)
+    keep_large_buffers_unpooled()
 
     # Bind first so that --port 0 can print the port the kernel chose.
     listener = socket.create_server((args.host, args.port))
     host, port = listener.getsockname()[:2]
     config = Config()
     config.bind = [f"fd://{listener.fileno()}"]
+    config.h2_max_concurrent_streams = args.max_streams
+    patch_hypercorn(args.max_streams)
     config.keep_alive_timeout = 3600
     config.accesslog = None
     config.loglevel = "WARNING"

@@ -1,10 +1,13 @@
 import pathlib
+import sys
 
 import pytest
 
 import tether
 
 SOURCE = pathlib.Path(__file__).resolve().parents[1]
+# The examples import their shared server_fixes module as a sibling, as when run.
+sys.path.insert(0, str(SOURCE / "examples"))
 
 
 def pytest_report_header(config):

@@ -174,6 +174,20 @@ def test_malformed_frames_fail_the_stream_and_the_endpoint_keeps_serving(port):
     test_echo_returns_its_input(port)
 
 
+@pytest.mark.parametrize("body, missing", [(wire.start(), b"after Start without an InputCommand"),
+                                           (b"", b"without a Start message")])
+def test_input_ending_before_the_handler_input_gets_a_571_and_the_stream_ends(port, body, missing):
+    with Client(port) as client:
+        stream = client.request("POST", "/invoke/Echo/echo", {"content-type": V8, **OFFER}, body)
+        response = client.finish(stream)  # raises if the stream never ends
+    assert response.status == 200
+    out = messages(bytes(response.body))
+    assert [m[0] for m in out] == [tether.MSG_ERROR], "an ErrorMessage and nothing else"
+    error = wire.fields(out[0][1])
+    assert error[1] == [571] and missing in error[2][0]
+    test_echo_returns_its_input(port)
+
+
 def test_without_an_offer_no_extension_runs_and_a_ping_is_a_571(port):
     v7 = "application/vnd.restate.invocation.v7"
     response = invoke(port, "echo", wire.start() + wire.input_command(b"seven"), v7, offer=False)

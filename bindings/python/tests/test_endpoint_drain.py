@@ -1,4 +1,4 @@
-"""The reference endpoint's hypercorn patch: a send of response body data returns
+"""The examples' hypercorn patch (examples/server_fixes.py): a send of response body data returns
 only once hypercorn's buffer for the stream went to h2, i.e. once the peer's
 flow-control window took it. Without it a runtime that stops reading lets every
 stream's output pile up in hypercorn (conformance case 8). Deterministic: the test
@@ -7,21 +7,12 @@ drives the loop by turns and decides when the "transport" takes the data."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import pathlib
 
 import hypercorn.protocol.h2 as h2_protocol
 from hypercorn.asyncio.worker_context import EventWrapper
 from hypercorn.protocol.events import Body
 
-ENDPOINT = pathlib.Path(__file__).resolve().parents[1] / "examples" / "endpoint.py"
-
-
-def load_endpoint():
-    spec = importlib.util.spec_from_file_location("tether_reference_endpoint", ENDPOINT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+import server_fixes  # examples/, on the path by conftest
 
 
 class FakePriority:
@@ -39,9 +30,8 @@ class FakeProtocol:
 
 
 def test_body_send_waits_until_the_stream_buffer_drained():
-    endpoint = load_endpoint()
-    endpoint.patch_hypercorn(max_streams=100)
-    endpoint.patch_hypercorn(max_streams=100)  # idempotent: one wait, not two
+    server_fixes.patch_hypercorn(max_streams=100)
+    server_fixes.patch_hypercorn(max_streams=100)  # idempotent: one wait, not two
 
     async def scenario():
         protocol = FakeProtocol(1)
@@ -49,7 +39,7 @@ def test_body_send_waits_until_the_stream_buffer_drained():
         # The peer's window is 0: hypercorn's sender pops nothing (which, in
         # hypercorn 0.18, also releases its own high-water pause).
         assert await buffer.pop(0) == b""
-        piece = bytes(endpoint.OUTPUT_PIECE)
+        piece = bytes(256 * 1024)  # one body write
         send = asyncio.ensure_future(
             h2_protocol.H2Protocol.stream_send(protocol, Body(stream_id=1, data=piece))
         )
