@@ -15,7 +15,9 @@ Each invocation stream (``POST .../invoke/{service}/{handler}``) gets a
   ``http.disconnect``) and tether ends the response;
 - malformed input from the runtime: the SDK is given none of it and is cut off the
   same way; the runtime gets the ErrorMessage 571 tether queued;
-- ``tether-extensions`` is negotiated: the 200 names what this stream accepts.
+- ``tether-extensions`` is negotiated: the 200 names what this stream accepts;
+- a protocol version outside the range the app advertises gets 415 (the app's
+  manifest is read once per mount point, in process, through its own ``/discover``).
 
 Everything else (discovery, health, other methods, an unparseable content type, a
 response other than 200) goes to the app untouched. Nothing here imports the SDK:
@@ -25,6 +27,7 @@ it is plain ASGI 3, so any app that speaks the service protocol over ASGI fits.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any, Awaitable, Callable, MutableMapping
 
@@ -37,6 +40,7 @@ from ._tether import (
     MessageTooLarge,
     Middleware,
     TetherError,
+    UnsupportedVersion,
     content_type_version,
     encode_frame_header,
     extensions_format,
@@ -62,6 +66,8 @@ _END_FRAME = encode_frame_header(MSG_END, 0, 0)
 SETTLE_STEPS = 8  # quiet loop turns that end the wait
 SETTLE_MAX_TURNS = 1000
 OUTPUT_PIECE = 1 << 20  # bytes per response body write: one copy of the queue at most
+# Any manifest version names the protocol range; restate-sdk refuses an accept of */*.
+_MANIFEST_ACCEPT = b"application/vnd.restate.endpointmanifest.v3+json"
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -93,6 +99,10 @@ class TetherMiddleware:
                  extensions: int = EXT_ALL, **session_options: int):
         self.app = app
         self.extensions = extensions
+        # mount point -> the app's advertised (min, max) protocol versions, None if
+        # its manifest could not be read; the read in progress until then
+        self.advertised: dict[str, tuple[int, int] | None] = {}
+        self.discovering: dict[str, asyncio.Task[tuple[int, int] | None]] = {}
         self.options = dict(session_options, max_output_size=max_output_size)
         extensions_format(extensions)  # InvalidArgument for bits that are not EXT_*
         Middleware(**self.options).close()
@@ -101,10 +111,26 @@ class TetherMiddleware:
         if not _is_invocation(scope):
             await self.app(scope, receive, send)
             return
+        content_type = (_header(scope, b"content-type") or b"").decode("latin-1")
+        prefix = scope["path"].rsplit("/", 3)[0]
+        advertised = self.advertised[prefix] if prefix in self.advertised else \
+            await self._advertised(scope, prefix)
         try:
-            version = content_type_version((_header(scope, b"content-type") or b"").decode("latin-1"))
+            version = content_type_version(content_type)
+        except UnsupportedVersion as e:
+            if advertised is None:
+                await self.app(scope, receive, send)  # the app answers it its own way
+            else:
+                await _refuse(receive, send, 415, f"{e}; this endpoint advertises "
+                              f"V{advertised[0]}..V{advertised[1]}")
+            return
         except TetherError:
-            await self.app(scope, receive, send)  # the SDK answers it (415) its own way
+            await self.app(scope, receive, send)  # not an invocation content type: the app's
+            return
+        if advertised is not None and not advertised[0] <= version <= advertised[1]:
+            # (restate-sdk 1.3.0 would run V8 though it advertises up to V7)
+            await _refuse(receive, send, 415, f"unsupported protocol version V{version}: this "
+                          f"endpoint advertises V{advertised[0]}..V{advertised[1]}")
             return
         try:
             accepted = extensions_parse(_header(scope, _EXTENSIONS_HEADER), self.extensions)
@@ -113,6 +139,62 @@ class TetherMiddleware:
             return
         with Middleware(protocol_version=version, extensions=accepted, **self.options) as m:
             await _Stream(m, accepted, receive, send).run(self.app, scope)
+
+    async def _advertised(self, scope: Scope, prefix: str) -> tuple[int, int] | None:
+        """The app's advertised protocol range for the mount point prefix, read once
+        (concurrent first streams share the read)."""
+        task = self.discovering.get(prefix)
+        if task is None:
+            task = asyncio.ensure_future(_discover(self.app, scope, prefix))
+            self.discovering[prefix] = task
+        try:
+            advertised = await asyncio.shield(task)
+        except Exception as e:  # the app failed on it: as if it served no manifest
+            log.warning("reading the app's manifest at %s/discover failed: %s: %s", prefix,
+                        type(e).__name__, e)
+            advertised = None
+        self.advertised[prefix] = advertised
+        self.discovering.pop(prefix, None)
+        return advertised
+
+
+async def _discover(app: ASGIApp, scope: Scope, prefix: str) -> tuple[int, int] | None:
+    """GET {prefix}/discover from the app in process; its manifest's protocol range,
+    or None (logged) when it answers otherwise (e.g. 401 with request signing on)."""
+    request = {key: scope[key] for key in ("asgi", "http_version", "scheme", "root_path",
+                                           "client", "server") if key in scope}
+    path = prefix + "/discover"
+    request.update(type="http", method="GET", path=path, raw_path=path.encode(),
+                   query_string=b"", headers=[(b"accept", _MANIFEST_ACCEPT)])
+    answer: dict[str, Any] = {"status": None, "body": b""}
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return dict(_DISCONNECT)
+        sent = True
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            answer["status"] = message.get("status")
+        elif message["type"] == "http.response.body":
+            answer["body"] += bytes(message.get("body", b""))
+
+    await app(request, receive, send)
+    try:
+        if answer["status"] != 200:
+            raise ValueError(f"HTTP {answer['status']}")
+        manifest = json.loads(answer["body"])
+        low, high = manifest["minProtocolVersion"], manifest["maxProtocolVersion"]
+        if not (isinstance(low, int) and isinstance(high, int) and low <= high):
+            raise ValueError(f"protocol versions {low!r}..{high!r}")
+    except (ValueError, KeyError, TypeError) as e:
+        log.warning("no protocol range from the app's %s: %s; every version it is sent "
+                    "goes to it", path, e)
+        return None
+    return low, high
 
 
 async def _refuse(receive: Receive, send: Send, status: int, text: str) -> None:
