@@ -94,6 +94,9 @@ def main(argv: list[str]) -> int:
     config.h2_max_concurrent_streams = args.max_streams
     patch_hypercorn(args.max_streams)
     config.keep_alive_timeout = 3600
+    # hypercorn closes a connection after 1,000 requests by default; a runtime (or
+    # h2load) keeps its connections for far longer.
+    config.keep_alive_max_requests = 1 << 62
     config.accesslog = None
     config.loglevel = "WARNING"
     print(f"listening on http://{host}:{port}", flush=True)

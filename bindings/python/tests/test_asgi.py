@@ -256,6 +256,45 @@ def test_a_malformed_extensions_header_is_refused_with_400(tethered):
     assert "bad-offer" not in tethered.recorder.received  # the SDK never saw the request
 
 
+@pytest.mark.parametrize("version", [4, 8, 9])
+def test_a_version_the_sdk_does_not_advertise_gets_415_naming_the_range(tethered, stock, version):
+    # restate-sdk 1.3.0 advertises V5..V7 and alone runs V8 and answers V4/V9 with 500.
+    key = f"version-{version}"
+    content_type = f"application/vnd.restate.invocation.v{version}"
+    with Client(tethered.port) as client:
+        response = client.finish(client.request("POST", "/invoke/Echo/echo",
+                                                headers(key, None, content_type),
+                                                wire.start() + wire.input_command(b"x")))
+    assert response.status == 415
+    said = bytes(response.body)
+    assert (f"V{version}".encode() in said or content_type.encode() in said) and b"V5..V7" in said
+    assert key not in tethered.recorder.received  # the SDK never saw the stream
+    with Client(stock.port) as client:
+        theirs = client.finish(client.request("POST", "/invoke/Echo/echo",
+                                              headers(key, None, content_type),
+                                              wire.start() + wire.input_command(b"x")))
+    assert theirs.status in (200, 500), "the stock SDK's answer changed: revisit this test"
+
+
+def test_an_app_without_a_manifest_gets_every_version():
+    seen = []
+
+    async def app(scope, receive, send):  # no /discover: 404, as any unknown route
+        seen.append(scope["path"])
+        while (await receive()).get("more_body", False):
+            pass  # the request read to its end first (hypercorn drops it otherwise)
+        await send({"type": "http.response.start", "status": 404, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    with Server(tether.asgi.TetherMiddleware(app)) as server, Client(server.port) as client:
+        for version in (4, 9):
+            response = client.finish(client.request(
+                "POST", "/x/invoke/S/h", {"content-type": f"application/vnd.restate.invocation.v{version}"},
+                wire.start()))
+            assert response.status == 404  # the app's own answer
+    assert seen == ["/x/discover", "/x/invoke/S/h", "/x/invoke/S/h"]  # read once
+
+
 @pytest.mark.parametrize("path, method, accept", [
     ("/discover", "GET", "application/vnd.restate.endpointmanifest.v3+json"),
     ("/health", "GET", "*/*"),

@@ -231,7 +231,8 @@ class _Stream:
         self.input_ended = False  # the runtime's body ended (more_body False) or it left
         self.finished = False  # finish_input() was called
         self.disconnected = False
-        self.gone: asyncio.Future[None] | None = None  # set by the disconnect
+        self.sender: asyncio.Task[Any] | None = None  # the task in a body write
+        self.sender_cancelled = False  # _disconnect() cancelled it
         self.response_ended = False
 
     async def run(self, app: ASGIApp, scope: Scope) -> None:
@@ -290,8 +291,10 @@ class _Stream:
 
     def _disconnect(self) -> None:
         self.input_ended = self.disconnected = True
-        if self.gone is not None and not self.gone.done():
-            self.gone.set_result(None)
+        if self.sender is not None and not self.sender_cancelled and \
+                self.sender is not asyncio.current_task():
+            self.sender_cancelled = True  # a body write waits: see _send_body
+            self.sender.cancel()
 
     async def _feed(self, body: bytes, more: bool) -> list[bytes]:
         """Feeds body (and the end of input when more is False); returns the plain
@@ -410,13 +413,17 @@ class _Stream:
     async def _send_body(self, body: bytes, more: bool) -> None:
         """A body write that gives up when the runtime disconnects: hypercorn never
         wakes a send() that waits for flow control on a connection that has gone, and
-        the SDK's attempt would hang in it for good."""
-        if self.gone is None:
-            self.gone = asyncio.get_running_loop().create_future()
-        sending = asyncio.ensure_future(
-            self.upstream_send({"type": "http.response.body", "body": body, "more_body": more}))
-        await asyncio.wait({sending, self.gone}, return_when=asyncio.FIRST_COMPLETED)
-        if not sending.done():
-            sending.cancel()
-        elif (error := sending.exception()) is not None:
-            raise error
+        the SDK's attempt would hang in it for good. The write runs in the calling
+        task (no task and wait per write): _disconnect() cancels that task while it
+        waits here, and only that cancellation is absorbed."""
+        if self.disconnected:
+            return
+        self.sender = asyncio.current_task()
+        try:
+            await self.upstream_send({"type": "http.response.body", "body": body, "more_body": more})
+        except asyncio.CancelledError:
+            if not self.sender_cancelled or self.sender is None or self.sender.uncancel() > 0:
+                raise  # a cancellation of the SDK's own
+        finally:
+            self.sender = None
+            self.sender_cancelled = False
