@@ -80,11 +80,11 @@ Status Invocation::poll(tether_invocation_event *event) {
         // InputCommand would otherwise poll EMPTY for good and never end.
         if (state_ == TETHER_INVOCATION_WAITING_START) {
           return refuse(kProtocolViolation, TETHER_PROTOCOL_VIOLATION,
-                        "the input ended without a Start message");
+                        "the input ended before Start");
         }
         if (state_ == TETHER_INVOCATION_WAITING_INPUT) {
           return refuse(kProtocolViolation, TETHER_PROTOCOL_VIOLATION,
-                        "the input ended after Start without an InputCommand");
+                        "the input ended after Start, before InputCommand");
         }
       }
       if (state_ != TETHER_INVOCATION_ENDING) return TETHER_EMPTY;

@@ -296,11 +296,11 @@ void expect_missing_input_fails(const Bytes &input, const std::string &missing) 
 
 TEST(InvocationApi, InputEndingAfterStartWithoutInputCommandFailsTheStream) {
   expect_missing_input_fails(frame(TETHER_MSG_START, 0, std::string("\x18\x01", 2)),
-                             "after Start without an InputCommand");
+                             "after Start, before InputCommand");
 }
 
 TEST(InvocationApi, InputEndingBeforeStartFailsTheStream) {
-  expect_missing_input_fails({}, "without a Start message");
+  expect_missing_input_fails({}, "ended before Start");
 }
 
 TEST(InvocationApi, InputEndingWhileTheHandlerRunsIsNormal) {

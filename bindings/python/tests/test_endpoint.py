@@ -174,8 +174,8 @@ def test_malformed_frames_fail_the_stream_and_the_endpoint_keeps_serving(port):
     test_echo_returns_its_input(port)
 
 
-@pytest.mark.parametrize("body, missing", [(wire.start(), b"after Start without an InputCommand"),
-                                           (b"", b"without a Start message")])
+@pytest.mark.parametrize("body, missing", [(wire.start(), b"after Start, before InputCommand"),
+                                           (b"", b"ended before Start")])
 def test_input_ending_before_the_handler_input_gets_a_571_and_the_stream_ends(port, body, missing):
     with Client(port) as client:
         stream = client.request("POST", "/invoke/Echo/echo", {"content-type": V8, **OFFER}, body)
