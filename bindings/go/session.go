@@ -2,7 +2,7 @@ package tether
 
 /*
 #include <tether.h>
-#include "output.h"
+#include "calls.h"
 */
 import "C"
 
@@ -142,9 +142,8 @@ func (s *Session) Feed(data []byte) (int, error) {
 	if s.p == nil {
 		return 0, closedError("session")
 	}
-	var consumed C.size_t
-	st := C.tether_session_feed(s.p, cBytes(data), C.size_t(len(data)), &consumed)
-	return int(consumed), s.err(st)
+	r := C.tether_go_session_feed(s.p, cBytes(data), C.size_t(len(data)))
+	return int(r.consumed), s.err(r.status)
 }
 
 // FinishInput declares the end of input; ErrTruncated if it ended inside a message.
@@ -170,14 +169,14 @@ func (s *Session) NextEventInto(buf []byte) (ev Event, ok bool, err error) {
 	if s.p == nil {
 		return ev, false, closedError("session")
 	}
-	var e C.tether_event
-	st := C.tether_session_next_event(s.p, &e)
-	if st == C.TETHER_EMPTY {
+	r := C.tether_go_session_next_event(s.p)
+	if r.status == C.TETHER_EMPTY {
 		return ev, false, nil
 	}
-	if st != C.TETHER_OK {
-		return ev, false, s.err(st)
+	if r.status != C.TETHER_OK {
+		return ev, false, s.err(r.status)
 	}
+	e := &r.event
 	data := buf[:0]
 	if e.length != 0 {
 		data = append(data, unsafe.Slice((*byte)(unsafe.Pointer(e.data)), int(e.length))...)
@@ -213,8 +212,8 @@ func (s *Session) AppendOutput(dst []byte, limit int) []byte {
 	if s.p == nil {
 		return dst
 	}
-	return appendOutput(dst, limit, func(buf *C.uint8_t, n C.size_t, more *C.size_t) C.size_t {
-		return C.tether_go_session_take(s.p, buf, n, more)
+	return appendOutput(dst, limit, func(buf *C.uint8_t, n C.size_t) C.tether_go_taken {
+		return C.tether_go_session_take(s.p, buf, n)
 	})
 }
 
@@ -235,7 +234,7 @@ func (s *Session) Stats() (SessionStats, error) {
 
 // appendOutput appends up to limit (<= 0: no limit) bytes of output to dst through a
 // handle's take helper (output.c), growing dst as the helper reports more.
-func appendOutput(dst []byte, limit int, take func(*C.uint8_t, C.size_t, *C.size_t) C.size_t) []byte {
+func appendOutput(dst []byte, limit int, take func(*C.uint8_t, C.size_t) C.tether_go_taken) []byte {
 	start := len(dst)
 	want := 512 // a first guess: Pongs and small messages fit
 	for want > 0 {
@@ -251,13 +250,12 @@ func appendOutput(dst []byte, limit int, take func(*C.uint8_t, C.size_t, *C.size
 		if limit > 0 {
 			free = free[:min(len(free), limit-(len(dst)-start))]
 		}
-		var more C.size_t
-		got := int(take(cBytes(free), C.size_t(len(free)), &more))
-		dst = dst[:len(dst)+got]
-		if got == 0 {
+		r := take(cBytes(free), C.size_t(len(free)))
+		dst = dst[:len(dst)+int(r.taken)]
+		if r.taken == 0 {
 			break
 		}
-		want = int(more)
+		want = int(r.more)
 	}
 	if len(dst) == 0 && start == 0 {
 		return nil
