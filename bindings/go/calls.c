@@ -63,3 +63,23 @@ tether_go_bytes tether_go_middleware_take_sdk_input(tether_middleware *h) {
 TETHER_GO_TAKE(session)
 TETHER_GO_TAKE(invocation)
 TETHER_GO_TAKE(middleware)
+
+tether_go_step tether_go_session_step(tether_session *h, const uint8_t *in, size_t in_length,
+                                      uint8_t *data, size_t data_cap, uint8_t *out,
+                                      size_t out_cap) {
+  tether_go_step r;
+  memset(&r, 0, sizeof r);
+  r.next.status = TETHER_EMPTY;
+  if (in_length != 0) r.fed.status = tether_session_feed(h, in, in_length, &r.fed.consumed);
+  if (r.fed.status == TETHER_OK || r.fed.status == TETHER_WOULD_BLOCK) {
+    r.next.status = tether_session_next_event(h, &r.next.event);
+    if (r.next.status == TETHER_OK && r.next.event.length != 0 && r.next.event.length <= data_cap) {
+      memcpy(data, r.next.event.data, r.next.event.length);
+      r.copied = r.next.event.length;
+    }
+  }
+  // (taking output is a call on the session: it would end event.data's life)
+  if (r.next.status == TETHER_OK && r.copied != r.next.event.length) return r;
+  r.out = tether_go_session_take(h, out, out_cap);
+  return r;
+}

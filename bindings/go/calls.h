@@ -52,3 +52,17 @@ typedef struct {
 tether_go_taken tether_go_session_take(tether_session *h, uint8_t *dst, size_t cap);
 tether_go_taken tether_go_invocation_take(tether_invocation *h, uint8_t *dst, size_t cap);
 tether_go_taken tether_go_middleware_take(tether_middleware *h, uint8_t *dst, size_t cap);
+
+// One turn of a single-goroutine dispatch loop (Session.Step): feed in, dispatch one
+// event (its bytes copied into data when they fit in data_cap), take output into out.
+// When the event's bytes did not fit, no output is taken (that call would end
+// event.data's life: the caller copies it first). A fatal feed status skips the
+// dispatch; the output (an ErrorMessage then) is taken.
+typedef struct {
+  tether_go_fed fed;
+  tether_go_event next;
+  size_t copied;  // event bytes copied into data: event.length, or 0 when they did not fit
+  tether_go_taken out;
+} tether_go_step;
+tether_go_step tether_go_session_step(tether_session *h, const uint8_t *in, size_t in_length,
+                                      uint8_t *data, size_t data_cap, uint8_t *out, size_t out_cap);
