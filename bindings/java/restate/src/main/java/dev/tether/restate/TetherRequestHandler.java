@@ -108,7 +108,9 @@ final class TetherRequestHandler implements Handler<HttpServerRequest> {
         .putHeader("content-type", processor.responseContentType())
         .putHeader("x-restate-server", Version.X_RESTATE_SERVER);
     if (accepted != 0) {
-      request.response().putHeader(Extensions.HEADER, Extensions.format(accepted));
+      // A runtime that negotiated waits for these headers before its first Ping or
+      // chunk, while the SDK writes only once its journal is ready: they go out now.
+      request.response().putHeader(Extensions.HEADER, Extensions.format(accepted)).writeHead();
     }
     new StreamBridge(request, middleware, context).connect(processor);
   }
