@@ -101,7 +101,10 @@ final class TetherRequestHandler implements Handler<HttpServerRequest> {
       return;
     }
     Middleware middleware =
-        new Middleware(new SessionOptions().protocolVersion(version).extensions(accepted), maxOutputSize);
+        new Middleware(
+            // the runtime's message limit bounds both directions (a reassembled input too)
+            new SessionOptions().protocolVersion(version).extensions(accepted).maxMessageSize(maxOutputSize),
+            maxOutputSize);
     request
         .response()
         .setStatusCode(processor.statusCode())
