@@ -41,13 +41,6 @@ final class StreamBridge {
   private Flow.Subscriber<? super Slice> sdkInput;
   private long demand;
   private boolean sdkInputDone;
-  /**
-   * Frames taken from the middleware before the SDK asked for them: the SDK stops asking
-   * once it has its input, and the dispatch step (which answers Pings) must go on.
-   */
-  private final ArrayDeque<byte[]> sdkFrames = new ArrayDeque<>();
-  private long sdkFramesBytes;
-  private boolean sdkFramesEnded;
 
   private Flow.Subscription sdkOutput;
   private final ArrayDeque<ByteBuffer> sdkBytes = new ArrayDeque<>();
@@ -231,15 +224,10 @@ final class StreamBridge {
     return progress;
   }
 
-  /**
-   * The dispatch step: Pings answered (whether or not the SDK asks for more: it stops
-   * asking once it has its input), plain frames handed to the SDK as it asks. Frames it
-   * did not ask for wait here, up to PAUSE_AT bytes (then the middleware's inbound budget
-   * pushes back on the request).
-   */
+  /** The dispatch step: Pings answered, plain frames handed to the SDK as it asks. */
   private boolean feedSdk() {
     boolean progress = false;
-    while (!stopped && !sdkInputDone && !sdkFramesEnded && sdkFramesBytes < PAUSE_AT) {
+    while (!stopped && !sdkInputDone && demand > 0) {
       byte[] frames;
       try {
         frames = middleware.takeSdkInput();
@@ -249,30 +237,18 @@ final class StreamBridge {
         return true;
       }
       if (frames == null) {
-        sdkFramesEnded = true;
-        progress = true;
-        break;
+        sdkInputDone = true;
+        sdkInput.onComplete();
+        return true;
       }
       if (frames.length == 0) {
         break;
       }
-      progress = true;
-      sdkFrames.add(frames);
-      sdkFramesBytes += frames.length;
-    }
-    while (!stopped && !sdkInputDone && demand > 0 && !sdkFrames.isEmpty()) {
-      byte[] frames = sdkFrames.poll();
-      sdkFramesBytes -= frames.length;
       if (demand != Long.MAX_VALUE) {
         demand--;
       }
       progress = true;
       sdkInput.onNext(Slice.wrap(frames));
-    }
-    if (!stopped && !sdkInputDone && sdkFramesEnded && sdkFrames.isEmpty()) {
-      sdkInputDone = true;
-      sdkInput.onComplete();
-      progress = true;
     }
     return progress;
   }
@@ -354,8 +330,6 @@ final class StreamBridge {
     }
     stopped = true;
     sdkBytes.clear();
-    sdkFrames.clear();
-    sdkFramesBytes = 0;
     if (!sdkInputDone && sdkInput != null) {
       sdkInputDone = true;
       sdkInput.onError(cause != null ? cause : new CancellationException("tether ended the stream"));
