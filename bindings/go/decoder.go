@@ -2,6 +2,7 @@ package tether
 
 /*
 #include <tether.h>
+#include "calls.h"
 */
 import "C"
 
@@ -84,9 +85,8 @@ func (d *Decoder) Feed(data []byte) (int, error) {
 	if d.p == nil {
 		return 0, closedError("decoder")
 	}
-	var consumed C.size_t
-	st := C.tether_decoder_feed(d.p, cBytes(data), C.size_t(len(data)), &consumed)
-	return int(consumed), d.err(st)
+	r := C.tether_go_decoder_feed(d.p, cBytes(data), C.size_t(len(data)))
+	return int(r.consumed), d.err(r.status)
 }
 
 // Next takes the next frame in arrival order; ok is false when none is complete.
@@ -96,14 +96,14 @@ func (d *Decoder) Next() (f Frame, ok bool, err error) {
 	if d.p == nil {
 		return f, false, closedError("decoder")
 	}
-	var c C.tether_frame
-	st := C.tether_decoder_next(d.p, &c)
-	if st == C.TETHER_EMPTY {
+	r := C.tether_go_decoder_next(d.p)
+	if r.status == C.TETHER_EMPTY {
 		return f, false, nil
 	}
-	if st != C.TETHER_OK {
-		return f, false, d.err(st)
+	if r.status != C.TETHER_OK {
+		return f, false, d.err(r.status)
 	}
+	c := &r.frame
 	return Frame{Type: uint16(c._type), Flags: uint16(c.flags), Payload: goBytes(c.payload, C.size_t(c.length))}, true, nil
 }
 

@@ -3,7 +3,7 @@ package tether
 /*
 #include <stdlib.h>
 #include <tether.h>
-#include "output.h"
+#include "calls.h"
 */
 import "C"
 
@@ -139,9 +139,8 @@ func (i *Invocation) Feed(data []byte) (int, error) {
 	if i.p == nil {
 		return 0, closedError("invocation")
 	}
-	var consumed C.size_t
-	st := C.tether_invocation_feed(i.p, cBytes(data), C.size_t(len(data)), &consumed)
-	return int(consumed), i.err(st)
+	r := C.tether_go_invocation_feed(i.p, cBytes(data), C.size_t(len(data)))
+	return int(r.consumed), i.err(r.status)
 }
 
 // FinishInput declares the end of the request body.
@@ -163,15 +162,14 @@ func (i *Invocation) Poll() (ev InvocationEvent, ok bool, err error) {
 	if i.p == nil {
 		return ev, false, closedError("invocation")
 	}
-	var e C.tether_invocation_event
-	st := C.tether_invocation_poll(i.p, &e)
-	if st == C.TETHER_EMPTY {
+	r := C.tether_go_invocation_poll(i.p)
+	if r.status == C.TETHER_EMPTY {
 		return ev, false, nil
 	}
-	if st != C.TETHER_OK {
-		return ev, false, i.err(st)
+	if r.status != C.TETHER_OK {
+		return ev, false, i.err(r.status)
 	}
-	return InvocationEvent{Kind: InvocationEventKind(e.kind), State: InvocationState(e.state)}, true, nil
+	return InvocationEvent{Kind: InvocationEventKind(r.event.kind), State: InvocationState(r.event.state)}, true, nil
 }
 
 // Input is the handler's input, from InvocationRun on (ErrInvalidState before).
@@ -250,8 +248,8 @@ func (i *Invocation) AppendOutput(dst []byte, limit int) []byte {
 	if i.p == nil {
 		return dst
 	}
-	return appendOutput(dst, limit, func(buf *C.uint8_t, n C.size_t, more *C.size_t) C.size_t {
-		return C.tether_go_invocation_take(i.p, buf, n, more)
+	return appendOutput(dst, limit, func(buf *C.uint8_t, n C.size_t) C.tether_go_taken {
+		return C.tether_go_invocation_take(i.p, buf, n)
 	})
 }
 

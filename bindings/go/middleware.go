@@ -3,7 +3,7 @@ package tether
 /*
 #include <stdlib.h>
 #include <tether.h>
-#include "output.h"
+#include "calls.h"
 */
 import "C"
 
@@ -85,9 +85,8 @@ func (m *Middleware) Feed(data []byte) (int, error) {
 	if m.p == nil {
 		return 0, closedError("middleware")
 	}
-	var consumed C.size_t
-	st := C.tether_middleware_feed(m.p, cBytes(data), C.size_t(len(data)), &consumed)
-	return int(consumed), m.err(st)
+	r := C.tether_go_middleware_feed(m.p, cBytes(data), C.size_t(len(data)))
+	return int(r.consumed), m.err(r.status)
 }
 
 // FinishInput declares the end of the request body.
@@ -111,12 +110,11 @@ func (m *Middleware) TakeSDKInput() ([]byte, error) {
 	if m.p == nil {
 		return nil, closedError("middleware")
 	}
-	var data *C.uint8_t
-	var n C.size_t
-	if err := m.err(C.tether_middleware_take_sdk_input(m.p, &data, &n)); err != nil {
+	r := C.tether_go_middleware_take_sdk_input(m.p)
+	if err := m.err(r.status); err != nil {
 		return nil, err
 	}
-	return goBytes(data, n), nil
+	return goBytes(r.data, r.length), nil
 }
 
 // SDKOutput takes the SDK's output bytes, split anywhere, and returns how many it
@@ -131,9 +129,8 @@ func (m *Middleware) SDKOutput(data []byte) (int, error) {
 	if m.p == nil {
 		return 0, closedError("middleware")
 	}
-	var consumed C.size_t
-	st := C.tether_middleware_sdk_output(m.p, cBytes(data), C.size_t(len(data)), &consumed)
-	return int(consumed), m.err(st)
+	r := C.tether_go_middleware_sdk_output(m.p, cBytes(data), C.size_t(len(data)))
+	return int(r.consumed), m.err(r.status)
 }
 
 // SDKOutputEnd declares the end of the SDK's output: ErrTruncated inside a frame,
@@ -157,8 +154,8 @@ func (m *Middleware) AppendOutput(dst []byte, limit int) []byte {
 	if m.p == nil {
 		return dst
 	}
-	return appendOutput(dst, limit, func(buf *C.uint8_t, n C.size_t, more *C.size_t) C.size_t {
-		return C.tether_go_middleware_take(m.p, buf, n, more)
+	return appendOutput(dst, limit, func(buf *C.uint8_t, n C.size_t) C.tether_go_taken {
+		return C.tether_go_middleware_take(m.p, buf, n)
 	})
 }
 

@@ -2,7 +2,7 @@ package tether
 
 /*
 #include <tether.h>
-#include "output.h"
+#include "calls.h"
 */
 import "C"
 
@@ -142,9 +142,8 @@ func (s *Session) Feed(data []byte) (int, error) {
 	if s.p == nil {
 		return 0, closedError("session")
 	}
-	var consumed C.size_t
-	st := C.tether_session_feed(s.p, cBytes(data), C.size_t(len(data)), &consumed)
-	return int(consumed), s.err(st)
+	r := C.tether_go_session_feed(s.p, cBytes(data), C.size_t(len(data)))
+	return int(r.consumed), s.err(r.status)
 }
 
 // FinishInput declares the end of input; ErrTruncated if it ended inside a message.
@@ -170,14 +169,14 @@ func (s *Session) NextEventInto(buf []byte) (ev Event, ok bool, err error) {
 	if s.p == nil {
 		return ev, false, closedError("session")
 	}
-	var e C.tether_event
-	st := C.tether_session_next_event(s.p, &e)
-	if st == C.TETHER_EMPTY {
+	r := C.tether_go_session_next_event(s.p)
+	if r.status == C.TETHER_EMPTY {
 		return ev, false, nil
 	}
-	if st != C.TETHER_OK {
-		return ev, false, s.err(st)
+	if r.status != C.TETHER_OK {
+		return ev, false, s.err(r.status)
 	}
+	e := &r.event
 	data := buf[:0]
 	if e.length != 0 {
 		data = append(data, unsafe.Slice((*byte)(unsafe.Pointer(e.data)), int(e.length))...)
@@ -188,6 +187,62 @@ func (s *Session) NextEventInto(buf []byte) (ev Event, ok bool, err error) {
 		Kind: EventKind(e.kind), Type: uint16(e._type), Flags: uint16(e.flags),
 		Data: data, Answered: e.answered != 0,
 	}, true, nil
+}
+
+// Turn is what one Step did.
+type Turn struct {
+	Consumed int    // bytes of in taken: all of them, fewer when the inbound budget was full
+	Event    Event  // the dispatched event, when HasEvent
+	HasEvent bool   // false: nothing was ready (feed more)
+	Output   []byte // the out argument with the output taken appended
+}
+
+// Step is one turn of a dispatch loop that reads, dispatches and writes on one
+// goroutine, in one cgo crossing instead of three: Feed(in) (skipped for an empty in),
+// NextEventInto(buf), then AppendOutput(out, outLimit) (outLimit <= 0: what fits in
+// out's spare capacity, at least 512 bytes). Output beyond that stays queued for
+// AppendOutput. A fatal input error is returned after its ErrorMessage was taken into
+// Output; ErrWouldBlock from the dispatch means a Pong waited for room: the output was
+// taken now, so Step again.
+func (s *Session) Step(in, buf, out []byte, outLimit int) (Turn, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.p == nil {
+		return Turn{Output: out}, closedError("session")
+	}
+	room := outLimit
+	if room <= 0 {
+		room = max(cap(out)-len(out), 512)
+	}
+	out = slices.Grow(out, room)
+	free := out[len(out) : len(out)+room]
+	buf = slices.Grow(buf[:0], 1024)
+	data := buf[:cap(buf)]
+	r := C.tether_go_session_step(s.p, cBytes(in), C.size_t(len(in)),
+		cBytes(data), C.size_t(len(data)), cBytes(free), C.size_t(len(free)))
+	t := Turn{Consumed: int(r.fed.consumed), Output: out[:len(out)+int(r.out.taken)]}
+	if r.fed.status != C.TETHER_OK && r.fed.status != C.TETHER_WOULD_BLOCK {
+		return t, s.err(r.fed.status)
+	}
+	switch r.next.status {
+	case C.TETHER_EMPTY:
+		return t, nil
+	case C.TETHER_OK:
+	default:
+		return t, s.err(r.next.status)
+	}
+	e := &r.next.event
+	n := int(e.length)
+	if n > len(data) { // did not fit: copied here, then the output the C side left queued
+		data = append(buf[:0], unsafe.Slice((*byte)(unsafe.Pointer(e.data)), n)...)
+		t.Output = appendOutput(t.Output, room, func(b *C.uint8_t, c C.size_t) C.tether_go_taken {
+			return C.tether_go_session_take(s.p, b, c)
+		})
+	}
+	t.Event = Event{Kind: EventKind(e.kind), Type: uint16(e._type), Flags: uint16(e.flags),
+		Data: data[:n], Answered: e.answered != 0}
+	t.HasEvent = true
+	return t, nil
 }
 
 // Send frames and queues one message, all of it or nothing: ErrMessageTooLarge
@@ -213,8 +268,8 @@ func (s *Session) AppendOutput(dst []byte, limit int) []byte {
 	if s.p == nil {
 		return dst
 	}
-	return appendOutput(dst, limit, func(buf *C.uint8_t, n C.size_t, more *C.size_t) C.size_t {
-		return C.tether_go_session_take(s.p, buf, n, more)
+	return appendOutput(dst, limit, func(buf *C.uint8_t, n C.size_t) C.tether_go_taken {
+		return C.tether_go_session_take(s.p, buf, n)
 	})
 }
 
@@ -235,7 +290,7 @@ func (s *Session) Stats() (SessionStats, error) {
 
 // appendOutput appends up to limit (<= 0: no limit) bytes of output to dst through a
 // handle's take helper (output.c), growing dst as the helper reports more.
-func appendOutput(dst []byte, limit int, take func(*C.uint8_t, C.size_t, *C.size_t) C.size_t) []byte {
+func appendOutput(dst []byte, limit int, take func(*C.uint8_t, C.size_t) C.tether_go_taken) []byte {
 	start := len(dst)
 	want := 512 // a first guess: Pongs and small messages fit
 	for want > 0 {
@@ -251,13 +306,12 @@ func appendOutput(dst []byte, limit int, take func(*C.uint8_t, C.size_t, *C.size
 		if limit > 0 {
 			free = free[:min(len(free), limit-(len(dst)-start))]
 		}
-		var more C.size_t
-		got := int(take(cBytes(free), C.size_t(len(free)), &more))
-		dst = dst[:len(dst)+got]
-		if got == 0 {
+		r := take(cBytes(free), C.size_t(len(free)))
+		dst = dst[:len(dst)+int(r.taken)]
+		if r.taken == 0 {
 			break
 		}
-		want = int(more)
+		want = int(r.more)
 	}
 	if len(dst) == 0 && start == 0 {
 		return nil

@@ -13,10 +13,9 @@
 #                                            (default: all found)
 #
 # python-sdk, go-sdk and node-sdk are the official Python, Go and TypeScript SDKs behind
-# tether's adapters; node-sdk-stock is checked like python-sdk-stock;
-# python-sdk-stock is the Python service without it, checked for the failure tether
-# fixes (an oversize output retried, never completed); go-sdk-stock likewise, whose
-# 40 MiB behaviour is reported beside (not judged: it is upstream's).
+# tether's adapters; python-sdk-stock is the Python service without it, checked for the
+# failure tether fixes (an oversize output retried, never completed); go-sdk-stock and
+# node-sdk-stock are checked likewise.
 # java-sdk is the official Java SDK (sdk-http-vertx) behind TetherRestate; java-sdk-stock
 # the same service without it, checked like python-sdk-stock.
 #
@@ -355,26 +354,6 @@ endpoint_command() {
   esac
 }
 
-# report_big_stock NAME: what a stock SDK does with a 40 MiB output (the runtime refuses
-# the message and retries the invocation), printed for comparison; then the invocation
-# is killed so that its retries stop.
-report_big_stock() {
-  local size=$((40 * MiB)) code started elapsed_ms id row
-  started=$(date +%s%N)
-  code=$(curl -sS -m 10 -D "$WORK/big-headers" -o /dev/null -w '%{http_code}' \
-    -H 'idempotency-key: stock-40mib' -X POST -H "$OCTETS" "$INGRESS/Echo/big" --data-binary "$size" 2>/dev/null)
-  elapsed_ms=$((($(date +%s%N) - started) / 1000000))
-  note "$1 Echo/big 40 MiB (no tether): HTTP $code after ${elapsed_ms} ms"
-  id=$(query "SELECT id FROM sys_invocation WHERE target = 'Echo/big' AND status != 'completed' LIMIT 1" |
-    jq -r '.rows[0].id // empty' 2>/dev/null)
-  if [ -n "$id" ]; then
-    row=$(query "SELECT status, retry_count, last_failure FROM sys_invocation WHERE id = '$id'")
-    note "$1 sys_invocation $id: $(jq -c '.rows[0]' <<<"$row" 2>/dev/null | head -c 400)"
-    curl -sS -m 10 -X PATCH "$ADMIN/invocations/$id/kill" >/dev/null 2>&1 ||
-      curl -sS -m 10 -X DELETE "$ADMIN/invocations/$id?mode=kill" >/dev/null 2>&1
-  fi
-}
-
 run_endpoint() {
   local name=$1 command
   command=$(endpoint_command "$name")
@@ -400,8 +379,7 @@ run_endpoint() {
   check_echo "$name"
   check_big_ok "$name"
   case $name in
-    python-sdk-stock | node-sdk-stock | java-sdk-stock) check_big_retried "$name" ;;
-    go-sdk-stock) report_big_stock "$name" ;;
+    python-sdk-stock | go-sdk-stock | node-sdk-stock | java-sdk-stock) check_big_retried "$name" ;;
     *) check_big_refused "$name" ;;
   esac
   check_concurrent "$name"
@@ -420,10 +398,8 @@ run_endpoint() {
 main() {
   local endpoints=("$@")
   # (the stock SDKs last: their refused invocation is retried against the latest deployment)
-  # The default: the endpoints shown passing against Restate 1.7.12; go-sdk runs by name
-  # (its Echo still refuses the ingress's request body: docs/interop.md).
-  [ ${#endpoints[@]} -gt 0 ] || endpoints=(cpp python go node java python-sdk node-sdk java-sdk
-    python-sdk-stock node-sdk-stock java-sdk-stock)
+  [ ${#endpoints[@]} -gt 0 ] || endpoints=(cpp python go node java python-sdk go-sdk node-sdk java-sdk
+    python-sdk-stock go-sdk-stock node-sdk-stock java-sdk-stock)
   if ! install_server || ! start_server; then
     fail "Restate server setup"
   else

@@ -1,7 +1,9 @@
 // Package bench measures the Go binding against the same loops through the C API, in
 // one run: Ping turnaround (feed a Ping, dispatch it, take the Pong) and 1 KiB
-// dispatch (feed a 1 KiB InputCommand, dispatch it; Go copies the payload out). The C
-// peer is bench/python/dispatch_loop.c, compiled here against the same libtether.
+// dispatch (feed a 1 KiB InputCommand, dispatch it; Go copies the payload out), each
+// through the three calls (Feed, NextEventInto, AppendOutput: a cgo crossing each) and
+// through Session.Step (all in one crossing). The C peer is bench/python/dispatch_loop.c,
+// compiled here against the same libtether.
 //
 //	go test -run '^$' -bench . ./bench
 package bench
@@ -89,7 +91,7 @@ var last = map[string][2]float64{}
 
 func report(b *testing.B, name string) {
 	goNs := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-	cNs := cLoop(b)[strings.TrimSuffix(name, "-alloc")]
+	cNs := cLoop(b)[strings.Split(name, "-")[0]]
 	b.ReportMetric(cNs, "C-ns/op")
 	b.ReportMetric(goNs/cNs, "x-C")
 	last[name] = [2]float64{goNs, cNs}
@@ -97,7 +99,7 @@ func report(b *testing.B, name string) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, name := range []string{"ping", "message", "message-alloc"} {
+	for _, name := range []string{"ping", "ping-step", "message", "message-step", "message-alloc"} {
 		f, ok := last[name]
 		if !ok {
 			continue
@@ -179,4 +181,42 @@ func BenchmarkDispatch1KiBAllocating(b *testing.B) {
 	}
 	b.StopTimer()
 	report(b, "message-alloc")
+}
+
+// Ping turnaround through Step: feed, dispatch and take the Pong in one crossing.
+func BenchmarkPingTurnaroundStep(b *testing.B) {
+	cLoop(b)
+	s := started(b)
+	defer s.Close()
+	ping := wire.Frame(wire.Ping, 0, wire.NonceMessage([]byte("nonce-01")))
+	var out, nonce []byte
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		turn, err := s.Step(ping, nonce, out[:0], 0)
+		if err != nil || !turn.HasEvent || len(turn.Output) == 0 {
+			b.Fatal("step:", turn.HasEvent, len(turn.Output), err)
+		}
+		nonce, out = turn.Event.Data, turn.Output
+	}
+	b.StopTimer()
+	report(b, "ping-step")
+}
+
+// 1 KiB dispatch through Step (no output to take: one crossing).
+func BenchmarkDispatch1KiBStep(b *testing.B) {
+	cLoop(b)
+	s := started(b)
+	defer s.Close()
+	frame := wire.Frame(wire.InputCommand, 0, wire.InputMessage(bytes.Repeat([]byte("m"), 1018)))
+	var buf, out []byte
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		turn, err := s.Step(frame, buf, out[:0], 0)
+		if err != nil || !turn.HasEvent || len(turn.Event.Data) != 1024 {
+			b.Fatal("step:", turn.HasEvent, err)
+		}
+		buf, out = turn.Event.Data, turn.Output
+	}
+	b.StopTimer()
+	report(b, "message-step")
 }

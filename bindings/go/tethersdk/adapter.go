@@ -16,11 +16,13 @@ package tethersdk
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -57,6 +59,29 @@ func Logger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 type adapter struct {
 	sdk http.Handler
 	cfg config
+
+	versionOnce sync.Once
+	maxVersion  uint32 // the highest invocation protocol version the SDK serves
+}
+
+// sdkMaxVersion reads the SDK's own discovery manifest once.
+func (a *adapter) sdkMaxVersion() uint32 {
+	a.versionOnce.Do(func() {
+		a.maxVersion = tether.ProtocolMaxVersion
+		req := httptest.NewRequest(http.MethodGet, "/discover", nil)
+		req.Header.Set("accept", "application/vnd.restate.endpointmanifest.v3+json")
+		rec := httptest.NewRecorder()
+		a.sdk.ServeHTTP(rec, req)
+		var manifest struct {
+			MaxProtocolVersion uint32 `json:"maxProtocolVersion"`
+		}
+		if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &manifest) != nil || manifest.MaxProtocolVersion == 0 {
+			a.cfg.logger.Warn("tether: the SDK's discovery gave no maxProtocolVersion; assuming tether's", "status", rec.Code)
+			return
+		}
+		a.maxVersion = min(manifest.MaxProtocolVersion, tether.ProtocolMaxVersion)
+	})
+	return a.maxVersion
 }
 
 // Wrap puts tether between each invocation stream and sdk, the handler of
@@ -78,6 +103,13 @@ func (a *adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	version, err := tether.ContentTypeVersion(r.Header.Get("content-type"), tether.ProtocolMaxVersion)
 	if err != nil {
 		a.sdk.ServeHTTP(w, r)
+		return
+	}
+	// sdk-go takes any version and fails the stream in its state machine (571): a
+	// version above its manifest's gets the 415 a runtime expects.
+	if max := a.sdkMaxVersion(); version > max {
+		http.Error(w, fmt.Sprintf("invocation protocol V%d is not served: the SDK advertises up to V%d", version, max),
+			http.StatusUnsupportedMediaType)
 		return
 	}
 	offer := r.Header.Get(tether.ExtensionsHeader)

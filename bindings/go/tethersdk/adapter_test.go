@@ -306,3 +306,21 @@ func TestBadOfferIs400AndDiscoveryPassesThrough(t *testing.T) {
 		t.Fatalf("discovery through the adapter: %d %q", resp.StatusCode, body)
 	}
 }
+
+// A version tether reads but the SDK does not advertise (sdk-go v1.2.0: V5..V7) gets
+// 415 naming both (sdk-go itself would fail the stream with 571).
+func TestVersionTheSDKDoesNotServeIsItsOwn415(t *testing.T) {
+	url, _ := serve(t)
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost, url+"/invoke/Echo/echo", nil)
+	req.Header.Set("content-type", "application/vnd.restate.invocation.v8")
+	req.Header.Set(tether.ExtensionsHeader, "ping/1, chunked/1")
+	resp, err := client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusUnsupportedMediaType || !strings.Contains(string(body), "V8") ||
+		!strings.Contains(string(body), "V7") || resp.Header.Get(tether.ExtensionsHeader) != "" {
+		t.Fatalf("V8 through the adapter: %d %q, extensions %q", resp.StatusCode, body, resp.Header.Get(tether.ExtensionsHeader))
+	}
+}

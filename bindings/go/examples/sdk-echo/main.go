@@ -34,11 +34,18 @@ const (
 )
 
 // anyBytes is the SDK's BinaryCodec taking a request of any content type (curl posts
-// form-urlencoded; the other Echo endpoints take any), so the ingress accepts it.
+// form-urlencoded; the other Echo endpoints take any), so the ingress accepts it. The
+// SDK advertises a content type only for a codec implementing all of
+// encoding.CodecMetadata (ContentType and JsonSchema): without JsonSchema the manifest
+// says no content type and not required, which the ingress reads as "no input" and
+// answers 400 "Expected body and content-type to be empty".
 type anyBytes struct{ encoding.Codec }
 
 func (anyBytes) ContentType() string { return "*/*" }
+func (anyBytes) JsonSchema(any) any  { return nil }
 func (anyBytes) InputRequired() bool { return false } // an empty body is a valid input
+
+var _ encoding.CodecMetadata = anyBytes{}
 
 var anyInput = restate.WithInputCodec(anyBytes{encoding.BinaryCodec}) // after WithBinary
 

@@ -187,7 +187,9 @@ public final class EchoEndpoint {
     Invocation invocation = new Invocation(session, maxMessageSize);
     request.response().setStatusCode(200).putHeader("content-type", contentType);
     if (accepted != 0) {
-      request.response().putHeader(Extensions.HEADER, Extensions.format(accepted));
+      // A runtime that negotiated waits for these headers before its first Ping or
+      // chunk: they go out now, not with the first output.
+      request.response().putHeader(Extensions.HEADER, Extensions.format(accepted)).writeHead();
     }
     new InvocationStream(invocation, handler, request, handlers,
         peak -> peakSessionOutbound.accumulateAndGet(peak, Math::max)).start();

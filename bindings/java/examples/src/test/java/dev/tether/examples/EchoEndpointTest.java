@@ -54,6 +54,18 @@ class EchoEndpointTest {
   }
 
   @Test
+  void aNegotiatingRuntimeGetsTheHeadersBeforeItSendsAnything() throws Exception {
+    // (a runtime sends its first Ping only once the 200 named ping/1)
+    H2c.Exchange x = client.invoke("echo", 5, Map.of(Extensions.HEADER, Extensions.offer()));
+    assertEquals(200, x.head().statusCode());
+    assertEquals("ping/1, chunked/1", x.head().getHeader(Extensions.HEADER));
+    x.write(Wire.concat(Wire.start(), Wire.ping("n1".getBytes())));
+    assertEquals(Tether.MSG_PONG, x.next().type());
+    x.write(Wire.input("hi".getBytes())).end();
+    assertEquals(Tether.MSG_OUTPUT_COMMAND, x.next().type());
+  }
+
+  @Test
   void pingsAreAnsweredBeforeInputAndEchoCompletes() throws Exception {
     H2c.Exchange x = client.invoke("echo", 5, Map.of(Extensions.HEADER, Extensions.offer()));
     x.write(Wire.concat(Wire.start(), Wire.ping("n1".getBytes())));

@@ -101,14 +101,19 @@ final class TetherRequestHandler implements Handler<HttpServerRequest> {
       return;
     }
     Middleware middleware =
-        new Middleware(new SessionOptions().protocolVersion(version).extensions(accepted), maxOutputSize);
+        new Middleware(
+            // the runtime's message limit bounds both directions (a reassembled input too)
+            new SessionOptions().protocolVersion(version).extensions(accepted).maxMessageSize(maxOutputSize),
+            maxOutputSize);
     request
         .response()
         .setStatusCode(processor.statusCode())
         .putHeader("content-type", processor.responseContentType())
         .putHeader("x-restate-server", Version.X_RESTATE_SERVER);
     if (accepted != 0) {
-      request.response().putHeader(Extensions.HEADER, Extensions.format(accepted));
+      // A runtime that negotiated waits for these headers before its first Ping or
+      // chunk, while the SDK writes only once its journal is ready: they go out now.
+      request.response().putHeader(Extensions.HEADER, Extensions.format(accepted)).writeHead();
     }
     new StreamBridge(request, middleware, context).connect(processor);
   }
