@@ -1,6 +1,6 @@
 //! The few libtether C functions the harness calls, declared by hand from
 //! capi/include/tether.h (x86_64/aarch64 LP64 layouts). `check_layouts` compares the
-//! struct sizes with what the library's *_options_init writes into struct_size.
+//! struct sizes with ABI 0's, which the library's plain *_options_init write.
 
 use std::ffi::{c_char, c_void, CStr};
 use std::ptr;
@@ -44,8 +44,12 @@ pub struct RawMiddleware {
 }
 
 extern "C" {
+    // The plain functions fill ABI 0's structs; _init_sized fills exactly ours (as
+    // the header's macros do for C callers).
     fn tether_session_options_init(options: *mut SessionOptions);
+    fn tether_session_options_init_sized(options: *mut SessionOptions, struct_size: usize);
     fn tether_middleware_options_init(options: *mut MiddlewareOptions);
+    fn tether_middleware_options_init_sized(options: *mut MiddlewareOptions, struct_size: usize);
     fn tether_middleware_new(options: *const MiddlewareOptions, out: *mut *mut RawMiddleware) -> Status;
     fn tether_middleware_free(middleware: *mut RawMiddleware);
     fn tether_middleware_feed(
@@ -71,22 +75,31 @@ extern "C" {
     fn tether_frame_header_encode(kind: u16, flags: u16, length: u32, out: *mut u8);
 }
 
-fn options_struct<T>(init: unsafe extern "C" fn(*mut T)) -> T {
+fn options_struct<T>(init: unsafe extern "C" fn(*mut T, usize)) -> T {
     // SAFETY: every field is an integer, a nullable pointer or an Option of a fn
     // pointer, for which all-zero is valid; init then writes the defaults.
     unsafe {
         let mut options: T = std::mem::zeroed();
-        init(&mut options);
+        init(&mut options, std::mem::size_of::<T>());
         options
     }
 }
 
-/// Panics if the library's option structs differ in size from the ones above.
+fn abi0_size<T>(init: unsafe extern "C" fn(*mut T)) -> usize {
+    // SAFETY: as options_struct; struct_size is the first field of every options struct.
+    unsafe {
+        let mut options: T = std::mem::zeroed();
+        init(&mut options);
+        *(&options as *const T as *const usize)
+    }
+}
+
+/// Panics if the structs above are not the size ABI 0 gives them (a field missed).
 pub fn check_layouts() {
-    let session = options_struct(tether_session_options_init);
-    assert_eq!(session.struct_size, std::mem::size_of::<SessionOptions>(), "tether_session_options");
-    let middleware = options_struct(tether_middleware_options_init);
-    assert_eq!(middleware.struct_size, std::mem::size_of::<MiddlewareOptions>(), "tether_middleware_options");
+    let session = abi0_size(tether_session_options_init);
+    assert_eq!(session, std::mem::size_of::<SessionOptions>(), "tether_session_options");
+    let middleware = abi0_size(tether_middleware_options_init);
+    assert_eq!(middleware, std::mem::size_of::<MiddlewareOptions>(), "tether_middleware_options");
 }
 
 fn status_name(status: Status) -> String {
@@ -109,10 +122,10 @@ pub struct Middleware(*mut RawMiddleware);
 
 impl Middleware {
     pub fn new(protocol_version: u32, extensions: u32) -> Result<Self, String> {
-        let mut session = options_struct(tether_session_options_init);
+        let mut session = options_struct(tether_session_options_init_sized);
         session.protocol_version = protocol_version;
         session.extensions = extensions;
-        let mut options = options_struct(tether_middleware_options_init);
+        let mut options = options_struct(tether_middleware_options_init_sized);
         options.session = &session;
         let mut out = ptr::null_mut();
         // SAFETY: options and session outlive the call, which copies them.
