@@ -62,14 +62,16 @@ fn vm_alone(stream: &Stream, protocol: u32) -> CoreVM {
 
 /// Path B: each read is fed to the middleware; the plain frames it hands out are
 /// copied once into the Bytes the VM keeps (the span is only lent until the next call).
-fn through_tether(stream: &Stream, protocol: u32, seen: Option<&mut Vec<u8>>) -> CoreVM {
+fn through_tether(stream: &Stream, protocol: u32, mut seen: Option<&mut Vec<u8>>) -> CoreVM {
     let mut middleware = Middleware::new(protocol, tether::EXT_PING).expect("middleware");
     let mut vm = new_vm(protocol);
     let mut started = false;
-    let mut seen = seen;
     for read in stream.reads() {
         middleware.feed(&read).expect("feed");
-        let frames = middleware.take_sdk_input().expect("take_sdk_input").expect("open");
+        let frames = middleware
+            .take_sdk_input()
+            .expect("take_sdk_input")
+            .expect("open");
         if !frames.is_empty() {
             if let Some(seen) = seen.as_deref_mut() {
                 seen.extend_from_slice(frames);
@@ -80,7 +82,13 @@ fn through_tether(stream: &Stream, protocol: u32, seen: Option<&mut Vec<u8>>) ->
         start_when_ready(&mut vm, &mut started);
     }
     middleware.finish_input().expect("finish_input");
-    assert!(middleware.take_sdk_input().expect("take_sdk_input").is_none(), "input left after finish");
+    assert!(
+        middleware
+            .take_sdk_input()
+            .expect("take_sdk_input")
+            .is_none(),
+        "input left after finish"
+    );
     vm.notify_input_closed();
     assert!(started, "the VM never became ready");
     vm
@@ -102,11 +110,18 @@ fn tether_alone(stream: &Stream, protocol: u32) {
 /// a Sleep whose completion id it carries, with its payload.
 fn verify(stream: &Stream, protocol: u32) {
     let mut seen = Vec::new();
-    for mut vm in [vm_alone(stream, protocol), through_tether(stream, protocol, Some(&mut seen))] {
-        let handle = vm.sys_sleep(String::new(), Duration::from_secs(1), None).expect("sys_sleep");
+    for mut vm in [
+        vm_alone(stream, protocol),
+        through_tether(stream, protocol, Some(&mut seen)),
+    ] {
+        let handle = vm
+            .sys_sleep(String::new(), Duration::from_secs(1), None)
+            .expect("sys_sleep");
         vm.do_await(handle.into()).expect("do_await");
         match vm.take_notification(handle).expect("take_notification") {
-            Some(Value::Success(value)) => assert_eq!(value, stream.first_value(), "first notification"),
+            Some(Value::Success(value)) => {
+                assert_eq!(value, stream.first_value(), "first notification")
+            }
             other => panic!("the first notification did not reach the VM: {other:?}"),
         }
     }
@@ -161,7 +176,10 @@ fn measure(args: &Args, payload: usize) -> Row {
 fn main() {
     let args = Args::parse();
     assert!((5..=8).contains(&args.protocol), "--protocol must be 5..8");
-    assert!(args.messages > 0 && args.runs > 0 && args.read_size > 0, "counts must be positive");
+    assert!(
+        args.messages > 0 && args.runs > 0 && args.read_size > 0,
+        "counts must be positive"
+    );
     tether::check_layouts();
     let rows: Vec<Row> = [64, 1024].iter().map(|&p| measure(&args, p)).collect();
     let per = |d: Duration| d.as_nanos() as f64 / (args.messages + 2) as f64;
@@ -170,8 +188,13 @@ fn main() {
         args.messages, args.read_size, args.protocol, args.runs
     );
     println!(
-        "{:>8} | {:>14} | {:>16} | {:>17} | {:>8} | {:>10}",
-        "payload", "VM alone ns/msg", "tether+VM ns/msg", "tether alone ns/msg", "B/A", "ratio spread"
+        "{:>8} | {:>15} | {:>16} | {:>19} | {:>8} | {:>12}",
+        "payload",
+        "VM alone ns/msg",
+        "tether+VM ns/msg",
+        "tether alone ns/msg",
+        "B/A",
+        "ratio spread"
     );
     for r in &rows {
         println!(
@@ -186,7 +209,11 @@ fn main() {
     }
     for r in &rows {
         let overhead = r.tether_vm.as_secs_f64() / r.vm.as_secs_f64() - 1.0;
-        let verdict = if overhead <= TARGET_OVERHEAD { "met" } else { "NOT met" };
+        let verdict = if overhead <= TARGET_OVERHEAD {
+            "met"
+        } else {
+            "NOT met"
+        };
         println!(
             "{} B: overhead {:.1}% (target <= {:.0}%: {verdict})",
             r.payload,

@@ -53,7 +53,9 @@ fn notification(completion_id: u32, size: usize) -> NotificationMessage {
     loop {
         let message = NotificationMessage {
             completion_id,
-            value: Some(ValueMessage { content: vec![0x5a; content] }),
+            value: Some(ValueMessage {
+                content: vec![0x5a; content],
+            }),
         };
         if message.encoded_len() <= size || content == 0 {
             return message;
@@ -79,18 +81,34 @@ impl Stream {
             random_seed: 7,
         };
         append_frame(&mut out, START, &start.encode_to_vec());
-        let input = InputCommandMessage { value: Some(ValueMessage { content: b"{}".to_vec() }) };
+        let input = InputCommandMessage {
+            value: Some(ValueMessage {
+                content: b"{}".to_vec(),
+            }),
+        };
         append_frame(&mut out, INPUT_COMMAND, &input.encode_to_vec());
         let mut first_value = Bytes::new();
         for i in 0..messages {
             let message = notification(i as u32 + 1, payload);
-            assert_eq!(message.encoded_len(), payload, "a {payload}-byte notification");
+            assert_eq!(
+                message.encoded_len(),
+                payload,
+                "a {payload}-byte notification"
+            );
             if i == 0 {
                 first_value = Bytes::from(message.value.clone().unwrap().content);
             }
-            append_frame(&mut out, CALL_COMPLETION_NOTIFICATION, &message.encode_to_vec());
+            append_frame(
+                &mut out,
+                CALL_COMPLETION_NOTIFICATION,
+                &message.encode_to_vec(),
+            );
         }
-        Stream { bytes: Bytes::from(out), read_size, first_value }
+        Stream {
+            bytes: Bytes::from(out),
+            read_size,
+            first_value,
+        }
     }
 
     pub fn bytes(&self) -> &[u8] {
@@ -103,8 +121,9 @@ impl Stream {
 
     /// The body as the reads of an HTTP/2 stream: zero-copy slices of one buffer.
     pub fn reads(&self) -> impl Iterator<Item = Bytes> + '_ {
-        (0..self.bytes.len())
-            .step_by(self.read_size)
-            .map(|at| self.bytes.slice(at..(at + self.read_size).min(self.bytes.len())))
+        (0..self.bytes.len()).step_by(self.read_size).map(|at| {
+            self.bytes
+                .slice(at..(at + self.read_size).min(self.bytes.len()))
+        })
     }
 }

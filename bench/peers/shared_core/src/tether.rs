@@ -50,7 +50,10 @@ extern "C" {
     fn tether_session_options_init_sized(options: *mut SessionOptions, struct_size: usize);
     fn tether_middleware_options_init(options: *mut MiddlewareOptions);
     fn tether_middleware_options_init_sized(options: *mut MiddlewareOptions, struct_size: usize);
-    fn tether_middleware_new(options: *const MiddlewareOptions, out: *mut *mut RawMiddleware) -> Status;
+    fn tether_middleware_new(
+        options: *const MiddlewareOptions,
+        out: *mut *mut RawMiddleware,
+    ) -> Status;
     fn tether_middleware_free(middleware: *mut RawMiddleware);
     fn tether_middleware_feed(
         middleware: *mut RawMiddleware,
@@ -97,14 +100,24 @@ fn abi0_size<T>(init: unsafe extern "C" fn(*mut T)) -> usize {
 /// Panics if the structs above are not the size ABI 0 gives them (a field missed).
 pub fn check_layouts() {
     let session = abi0_size(tether_session_options_init);
-    assert_eq!(session, std::mem::size_of::<SessionOptions>(), "tether_session_options");
+    assert_eq!(
+        session,
+        std::mem::size_of::<SessionOptions>(),
+        "tether_session_options"
+    );
     let middleware = abi0_size(tether_middleware_options_init);
-    assert_eq!(middleware, std::mem::size_of::<MiddlewareOptions>(), "tether_middleware_options");
+    assert_eq!(
+        middleware,
+        std::mem::size_of::<MiddlewareOptions>(),
+        "tether_middleware_options"
+    );
 }
 
 fn status_name(status: Status) -> String {
     // SAFETY: static storage, never NULL.
-    unsafe { CStr::from_ptr(tether_status_name(status)) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(tether_status_name(status)) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Appends one frame (tether's 8-byte header, then the payload) to out.
@@ -139,14 +152,19 @@ impl Middleware {
     fn error(&self, call: &str, status: Status) -> String {
         // SAFETY: the handle is live; the message is valid until the next call.
         let text = unsafe { CStr::from_ptr(tether_middleware_last_error(self.0)) };
-        format!("{call}: {}: {}", status_name(status), text.to_string_lossy())
+        format!(
+            "{call}: {}: {}",
+            status_name(status),
+            text.to_string_lossy()
+        )
     }
 
     /// Feeds one read whole (the default inbound budget holds any stream used here).
     pub fn feed(&mut self, data: &[u8]) -> Result<(), String> {
         let mut consumed = 0;
         // SAFETY: data is borrowed for the call only.
-        let status = unsafe { tether_middleware_feed(self.0, data.as_ptr(), data.len(), &mut consumed) };
+        let status =
+            unsafe { tether_middleware_feed(self.0, data.as_ptr(), data.len(), &mut consumed) };
         if status != OK || consumed != data.len() {
             return Err(self.error("tether_middleware_feed", status));
         }
