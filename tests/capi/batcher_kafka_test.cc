@@ -130,9 +130,10 @@ TEST(BatcherKafka, AnUnreachableBrokerFallsBackToBlockWithAClearError) {
   }
   EXPECT_EQ(s.kafka_unreachable, 1u);
   tether_batcher_last_error(b, text, sizeof text);
-  EXPECT_EQ(std::string(text).rfind("kafka (topic overflow at " + brokers + ") unreachable: ", 0),
-            0u)
-      << text;
+  // librdkafka's reason, as itself or quoted by a timeout since (not "but slow")
+  const std::string now(text);
+  EXPECT_NE(now.find("(topic overflow at " + brokers + ")"), std::string::npos) << now;
+  EXPECT_EQ(now.find("but slow"), std::string::npos) << now;
   std::vector<char> prometheus(8192);
   size_t length;
   ASSERT_EQ(tether_batcher_prometheus(b, prometheus.data(), prometheus.size(), &length), TETHER_OK);
