@@ -899,6 +899,19 @@ TETHER_API const char *tether_endpoint_last_error(const tether_endpoint *endpoin
  *   record accepted under SPILL survives a crash of the process (SIGKILL included);
  *   power loss is covered as spill_fsync states. Under REJECT and BLOCK the records
  *   still in memory when the process dies are lost.
+ * - KAFKA (built with -DTETHER_KAFKA=ON; options.kafka): a record that does not fit in
+ *   memory is produced to a Kafka topic (key: the id, 8 bytes big-endian; value: the
+ *   bytes) by an idempotent producer with acks=all, for a consumer such as
+ *   tether-drain to write into the store. Records produced and not yet acknowledged
+ *   count length + TETHER_BATCHER_RECORD_OVERHEAD against kafka->max_in_flight_bytes,
+ *   a second budget. The delivery report decides: acknowledged (stats kafka_delivered),
+ *   or failed after kafka->delivery_timeout_ns of retries (reported to on_failed with
+ *   TETHER_IO). The fallback when Kafka cannot take more (unreachable, or slower than
+ *   the producer: the in-flight budget is full) is BLOCK: submit waits up to
+ *   block_timeout_ns for room in memory or in flight, then TETHER_TIMEOUT, with
+ *   last_error naming the topic, the brokers and librdkafka's reason, and stats
+ *   kafka_unreachable set while no broker answers. Records in flight are retried by
+ *   librdkafka, in order and without duplicates, until the broker is back.
  *
  * The sink returns OK, RETRYABLE (the same batch is tried again after a capped
  * exponential backoff with jitter, up to max_attempts calls; then the records are
@@ -961,8 +974,24 @@ typedef void (*tether_batcher_failed_fn)(const tether_record *records, size_t co
 typedef enum tether_overflow_policy {
   TETHER_OVERFLOW_REJECT = 0,
   TETHER_OVERFLOW_BLOCK = 1,
-  TETHER_OVERFLOW_SPILL = 2
+  TETHER_OVERFLOW_SPILL = 2,
+  TETHER_OVERFLOW_KAFKA = 3
 } tether_overflow_policy;
+
+/* KAFKA: where overflow goes (tether_kafka_overflow_options_init sets the defaults). */
+typedef struct tether_kafka_overflow_options {
+  size_t struct_size;
+  const char *bootstrap_servers; /* required: "host:port[,host:port...]"; copied */
+  const char *topic;             /* required; the topic must exist; copied */
+  uint64_t max_in_flight_bytes;  /* produced, not yet acknowledged; default 16 MiB */
+  /* How long librdkafka retries a record (message.timeout.ms) before its delivery
+   * report fails it; 1 ms .. 2^31 ms; default 300 s. */
+  uint64_t delivery_timeout_ns;
+  /* NULL, or librdkafka configuration as key, value pairs ended by one NULL (at most
+   * 256 pairs; e.g. "linger.ms", "5"); copied. bootstrap.servers, enable.idempotence,
+   * acks, message.timeout.ms and the queue limits are tether's and set after them. */
+  const char *const *config;
+} tether_kafka_overflow_options;
 
 /* When the spill log is flushed to stable storage (fdatasync). A record whose write()
  * completed survives a process crash in every mode; these cover power loss. */
@@ -999,13 +1028,15 @@ typedef struct tether_batcher_options {
   uint64_t backoff_max_ns;     /* cap, >= backoff_initial_ns; default 1 s */
   uint64_t random_seed;        /* jitter; 0 (default): seeded from the clock */
   tether_allocator allocator;  /* record memory */
+  /* KAFKA: required (read by tether_batcher_new, not kept); ignored otherwise. */
+  const tether_kafka_overflow_options *kafka;
 } tether_batcher_options;
 
 typedef struct tether_batcher_stats {
   size_t struct_size;
   uint64_t accepted;            /* submit returned TETHER_OK */
   uint64_t rejected;            /* TETHER_QUEUE_FULL: dropped by policy (REJECT, full spill log) */
-  uint64_t timed_out;           /* TETHER_TIMEOUT under BLOCK */
+  uint64_t timed_out;           /* TETHER_TIMEOUT under BLOCK and KAFKA */
   uint64_t too_large;           /* TETHER_RECORD_TOO_LARGE */
   uint64_t written;             /* records the sink returned OK for */
   uint64_t failed;              /* records reported to on_failed */
@@ -1021,11 +1052,21 @@ typedef struct tether_batcher_stats {
   uint64_t spill_records; /* now: in the log, not yet finished */
   uint64_t spill_bytes;   /* now: size of the log's segments */
   uint64_t peak_spill_bytes;
+  uint64_t kafka_produced;        /* KAFKA: records handed to the producer */
+  uint64_t kafka_delivered;       /* KAFKA: acknowledged by the broker (acks=all) */
+  uint64_t kafka_failed;          /* KAFKA: delivery failed (also counted in failed) */
+  uint64_t kafka_in_flight_bytes; /* KAFKA now: produced, not yet acknowledged */
+  uint64_t peak_kafka_in_flight_bytes;
+  uint64_t kafka_unreachable; /* KAFKA now: 1 while no broker answers (librdkafka's error) */
+  uint64_t kafka_waits;       /* KAFKA: submits that waited because Kafka could take no more */
 } tether_batcher_stats;
 
 TETHER_API void tether_batcher_options_init(tether_batcher_options *options);
 TETHER_API void tether_batcher_options_init_sized(tether_batcher_options *options,
                                                   size_t struct_size);
+/* Only as _init_sized (the struct is newer than ABI 0); the macro below passes sizeof. */
+TETHER_API void tether_kafka_overflow_options_init_sized(tether_kafka_overflow_options *options,
+                                                         size_t struct_size);
 /* TETHER_OK, or TETHER_INVALID_ARGUMENT with *problem (static storage; may be NULL)
  * naming the field that is out of its range. */
 TETHER_API tether_status tether_batcher_options_check(const tether_batcher_options *options,
@@ -1148,6 +1189,8 @@ TETHER_API const char *tether_sqlite_sink_last_error(const tether_sqlite_sink *s
   tether_batcher_options_init_sized((options), sizeof *(options))
 #define tether_sqlite_sink_options_init(options) \
   tether_sqlite_sink_options_init_sized((options), sizeof *(options))
+#define tether_kafka_overflow_options_init(options) \
+  tether_kafka_overflow_options_init_sized((options), sizeof *(options))
 #endif
 
 #ifdef __cplusplus

@@ -6,6 +6,7 @@
 #include <new>
 #include <string>
 
+#include "flow/kafka/kafka_producer.h"
 #include "flow/spill_log.h"
 #include "options.h"
 
@@ -14,6 +15,28 @@ struct tether_batcher {
 };
 
 using tether::capi::copy_text;
+
+namespace {
+
+// Reads the caller's options and, under KAFKA, the Kafka options they point to (an
+// older, shorter struct keeps our defaults past its struct_size) into *kafka.
+const char *read_batcher_options(const tether_batcher_options *given,
+                                 tether_batcher_options &options,
+                                 tether_kafka_overflow_options &kafka) {
+  tether_batcher_options_init(&options);
+  if (given == nullptr) return "options are required (the sink)";
+  if (!tether::capi::read_options(given, options))
+    return "struct_size is not the size of a tether_batcher_options";
+  tether::kafka_overflow_default_options(&kafka);
+  if (options.kafka != nullptr) {
+    if (!tether::capi::read_options(options.kafka, kafka))
+      return "kafka->struct_size is not the size of a tether_kafka_overflow_options";
+    options.kafka = &kafka;
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -36,19 +59,24 @@ void(tether_batcher_options_init)(tether_batcher_options *options) {
   tether_batcher_options_init_sized(options, 184);
 }
 
+static void kafka_defaults(tether_kafka_overflow_options *options) {
+  tether::kafka_overflow_default_options(options);
+}
+
+void tether_kafka_overflow_options_init_sized(tether_kafka_overflow_options *options,
+                                              size_t struct_size) {
+  tether::capi::init_sized(options, struct_size, kafka_defaults);
+}
+
 tether_status tether_batcher_options_check(const tether_batcher_options *given,
                                            const char **problem) {
   const char *ignored;
   if (problem == nullptr) problem = &ignored;
   *problem = "";
   tether_batcher_options options;
-  tether_batcher_options_init(&options);
-  if (given == nullptr || !tether::capi::read_options(given, options)) {
-    *problem = given == nullptr ? "options are required (the sink)"
-                                : "struct_size is not the size of a tether_batcher_options";
-    return TETHER_INVALID_ARGUMENT;
-  }
-  const char *found = tether::batcher_options_problem(options);
+  tether_kafka_overflow_options kafka;
+  const char *found = read_batcher_options(given, options, kafka);
+  if (found == nullptr) found = tether::batcher_options_problem(options);
   if (found == nullptr) return TETHER_OK;
   *problem = found;
   return TETHER_INVALID_ARGUMENT;
@@ -68,8 +96,8 @@ tether_status tether_batcher_new(const tether_batcher_options *given, tether_bat
     return TETHER_INVALID_ARGUMENT;
   }
   tether_batcher_options options;
-  tether_batcher_options_init(&options);
-  tether::capi::read_options(given, options);
+  tether_kafka_overflow_options kafka;
+  read_batcher_options(given, options, kafka);
   tether_status status;
   std::string message;
   tether::Batcher *core = tether::Batcher::create(options, &status, &message);

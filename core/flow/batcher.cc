@@ -16,6 +16,7 @@
 
 #include "common/allocator.h"
 #include "flow/backoff.h"
+#include "flow/kafka/kafka_producer.h"
 #include "flow/spill_log.h"
 #include "prober/prometheus.h"
 
@@ -78,8 +79,17 @@ const char *batcher_options_problem(const tether_batcher_options &o) {
     return static_cast<long long>(value);
   };
   const long long policy = raw(o.policy);
-  if (policy < TETHER_OVERFLOW_REJECT || policy > TETHER_OVERFLOW_SPILL) {
-    return "policy must be TETHER_OVERFLOW_REJECT, _BLOCK or _SPILL";
+  if (policy < TETHER_OVERFLOW_REJECT || policy > TETHER_OVERFLOW_KAFKA) {
+    return "policy must be TETHER_OVERFLOW_REJECT, _BLOCK, _SPILL or _KAFKA";
+  }
+  if (policy == TETHER_OVERFLOW_KAFKA) {
+#ifndef TETHER_WITH_KAFKA
+    return "policy TETHER_OVERFLOW_KAFKA needs libtether built with -DTETHER_KAFKA=ON";
+#endif
+    if (o.kafka == nullptr) return "kafka is required under KAFKA";
+    if (const char *problem = kafka_overflow_options_problem(*o.kafka)) return problem;
+    if (o.kafka->max_in_flight_bytes < o.max_batch_bytes)
+      return "kafka.max_in_flight_bytes must be >= max_batch_bytes";
   }
   if (policy == TETHER_OVERFLOW_SPILL) {
     if (o.spill_dir == nullptr || o.spill_dir[0] == '\0')
@@ -110,6 +120,12 @@ struct Batcher::Impl {
   Allocator allocator;
   Backoff backoff;  // sink thread only
   std::unique_ptr<SpillLog> log;
+  std::unique_ptr<OverflowProducer> kafka;  // KAFKA
+  uint64_t kafka_window = 0;                // KAFKA: max_in_flight_bytes
+  std::string kafka_reason;                 // KAFKA: librdkafka's latest "unreachable" text
+  std::thread kafka_thread;                 // KAFKA: serves the delivery reports
+  bool kafka_stop = false;
+  std::mutex report_mu;  // on_failed calls never overlap (sink and Kafka threads)
 
   mutable std::mutex mu;
   std::condition_variable work_cv;  // the sink thread: records, close
@@ -142,6 +158,14 @@ struct Batcher::Impl {
   bool overdue() const { return closing && now_ns() >= deadline_ns; }
 
   Status submit(uint64_t id, const uint8_t *data, size_t length);
+  // KAFKA, memory full: produce the record, or wait (the fallback, BLOCK) for room in
+  // memory or in flight.
+  Status overflow_to_kafka(std::unique_lock<std::mutex> &lock, Entry &entry, const uint8_t *data,
+                           uint64_t cost);
+  void kafka_delivered(uint64_t id, size_t length, bool ok, const char *why);
+  void kafka_unreachable(const char *why);
+  // After the sink thread ended: waits for the delivery reports until the deadline.
+  void kafka_finish();
   // Copies the record into the memory queue; false when out of memory.
   bool keep_in_memory(Entry &entry, const uint8_t *data);
   void run();
@@ -188,6 +212,9 @@ Status Batcher::Impl::submit(uint64_t id, const uint8_t *data, size_t length) {
         }
       }
       break;
+    case TETHER_OVERFLOW_KAFKA:
+      if (!fits) return overflow_to_kafka(lock, entry, data, cost);
+      break;
     case TETHER_OVERFLOW_SPILL: {
       std::string message;
       Status s = log->append(id, data, length, entry.at_ns, &entry.end, &message);
@@ -209,6 +236,82 @@ Status Batcher::Impl::submit(uint64_t id, const uint8_t *data, size_t length) {
     }
   }
   return keep_in_memory(entry, data) ? TETHER_OK : TETHER_NO_MEMORY;
+}
+
+Status Batcher::Impl::overflow_to_kafka(std::unique_lock<std::mutex> &lock, Entry &entry,
+                                        const uint8_t *data, uint64_t cost) {
+  auto memory_fits = [&] { return held_bytes + cost <= options.max_queued_bytes; };
+  auto kafka_fits = [&] { return counters.kafka_in_flight_bytes + cost <= kafka_window; };
+  if (!kafka_fits()) {
+    ++counters.kafka_waits;
+    const uint64_t until = add_saturating(entry.at_ns, options.block_timeout_ns);
+    room_cv.wait_until(lock, at(until), [&] { return closing || memory_fits() || kafka_fits(); });
+    if (closing) return TETHER_CLOSED;
+    if (memory_fits()) return keep_in_memory(entry, data) ? TETHER_OK : TETHER_NO_MEMORY;
+    if (!kafka_fits()) {
+      ++counters.timed_out;
+      set_error(
+          "record %llu timed out after block_timeout_ns: memory is full and Kafka (%s) has not "
+          "acknowledged %llu bytes in flight (%s)",
+          static_cast<unsigned long long>(entry.id), kafka->target().c_str(),
+          static_cast<unsigned long long>(counters.kafka_in_flight_bytes),
+          counters.kafka_unreachable ? kafka_reason.c_str() : "brokers reachable, but slow");
+      return TETHER_TIMEOUT;
+    }
+  }
+  std::string message;
+  // Under the lock: records reach librdkafka's queue in submit order.
+  if (kafka->produce(entry.id, data, entry.length, &message) != TETHER_OK) {
+    error = message;
+    return TETHER_IO;
+  }
+  counters.kafka_in_flight_bytes += cost;
+  counters.peak_kafka_in_flight_bytes =
+      std::max(counters.peak_kafka_in_flight_bytes, counters.kafka_in_flight_bytes);
+  ++counters.kafka_produced;
+  ++counters.accepted;
+  return TETHER_OK;
+}
+
+void Batcher::Impl::kafka_delivered(uint64_t id, size_t length, bool ok, const char *why) {
+  {
+    std::lock_guard lock(mu);
+    counters.kafka_in_flight_bytes -= length + kOverhead;
+    room_cv.notify_all();
+    if (ok) {
+      ++counters.kafka_delivered;
+      counters.kafka_unreachable = 0;  // a broker acknowledged: it is back
+      return;
+    }
+    ++counters.kafka_failed;
+  }
+  // The record's bytes are gone with the report: on_failed gets the id.
+  const tether_record record{id, nullptr, 0};
+  char message[512];
+  std::snprintf(message, sizeof message, "kafka: record %llu not delivered to %s: %s",
+                static_cast<unsigned long long>(id), kafka->target().c_str(), why);
+  report(&record, 1, TETHER_IO, message);
+}
+
+void Batcher::Impl::kafka_unreachable(const char *why) {
+  std::lock_guard lock(mu);
+  counters.kafka_unreachable = 1;
+  kafka_reason = why;
+  set_error("kafka (%s) unreachable: %s", kafka->target().c_str(), why);
+}
+
+void Batcher::Impl::kafka_finish() {
+  {
+    std::lock_guard lock(mu);
+    kafka_stop = true;
+  }
+  kafka_thread.join();
+  const uint64_t now = now_ns();
+  const uint64_t left_ns = deadline_ns > now ? deadline_ns - now : 0;
+  const uint64_t left =
+      kafka->flush(static_cast<int>(std::min<uint64_t>(left_ns / 1'000'000, INT32_MAX)));
+  std::lock_guard lock(mu);
+  unwritten += left;
 }
 
 bool Batcher::Impl::keep_in_memory(Entry &entry, const uint8_t *data) {
@@ -240,6 +343,7 @@ void Batcher::Impl::report(const tether_record *records, size_t count, tether_st
     counters.failed += count;
     error = message;
   }
+  std::lock_guard serial(report_mu);
   if (options.on_failed)
     options.on_failed(records, count, reason, message, options.failed_user_data);
 }
@@ -445,6 +549,29 @@ Batcher *Batcher::create_or_throw(const tether_batcher_options &options, Status 
   } else {
     impl->options.spill_dir = nullptr;
   }
+  impl->options.kafka = nullptr;  // not kept (the caller's)
+  if (options.policy == TETHER_OVERFLOW_KAFKA) {
+#ifdef TETHER_WITH_KAFKA
+    Impl *i = impl.get();
+    impl->kafka_window = options.kafka->max_in_flight_bytes;
+    impl->kafka = open_kafka_producer(
+        *options.kafka,
+        [i](uint64_t id, size_t length, bool ok, const char *why) {
+          i->kafka_delivered(id, length, ok, why);
+        },
+        [i](const char *why) { i->kafka_unreachable(why); }, status, message);
+    if (impl->kafka == nullptr) return nullptr;
+    impl->kafka_thread = std::thread([i] {
+      for (;;) {
+        {
+          std::lock_guard lock(i->mu);
+          if (i->kafka_stop) return;
+        }
+        i->kafka->poll(50);
+      }
+    });
+#endif
+  }
   auto batcher = std::unique_ptr<Batcher>(new Batcher());
   batcher->impl_ = impl.get();
   Impl *i = batcher->impl_;
@@ -479,6 +606,7 @@ Status Batcher::close(uint64_t timeout_ns, uint64_t *unwritten) {
     i.room_cv.notify_all();
   }
   i.thread.join();
+  if (i.kafka) i.kafka_finish();
   std::lock_guard lock(i.mu);
   i.closed = true;
   if (unwritten != nullptr) *unwritten = i.unwritten;
@@ -519,9 +647,20 @@ std::string Batcher::prometheus() const {
       {"rejected", s.rejected}, {"timed_out", s.timed_out}, {"too_large", s.too_large},
       {"spilled", s.spilled},   {"replayed", s.replayed},
   };
+  const std::pair<const char *, uint64_t> kafka_outcomes[] = {
+      {"kafka_produced", s.kafka_produced},
+      {"kafka_delivered", s.kafka_delivered},
+      {"kafka_failed", s.kafka_failed},
+  };
   for (const auto &[outcome, value] : outcomes) {
     p::sample(out, "tether_batcher_records_total", {{"outcome", outcome}},
               p::format_u64(number, value));
+  }
+  for (const auto &[outcome, value] : kafka_outcomes) {
+    if (impl_->kafka) {
+      p::sample(out, "tether_batcher_records_total", {{"outcome", outcome}},
+                p::format_u64(number, value));
+    }
   }
   const struct {
     const char *name, *type, *help;
@@ -535,8 +674,13 @@ std::string Batcher::prometheus() const {
       {"tether_batcher_spill_bytes", "gauge", "Size of the spill log's segments.", s.spill_bytes},
       {"tether_batcher_spill_records", "gauge", "Records in the spill log not yet finished.",
        s.spill_records},
+      {"tether_batcher_kafka_in_flight_bytes", "gauge",
+       "KAFKA: bytes produced, not yet acknowledged.", s.kafka_in_flight_bytes},
+      {"tether_batcher_kafka_unreachable", "gauge", "KAFKA: 1 while no broker answers.",
+       s.kafka_unreachable},
   };
   for (const auto &m : singles) {
+    if (!impl_->kafka && std::strncmp(m.name, "tether_batcher_kafka", 20) == 0) continue;
     p::family(out, m.name, m.type, m.help);
     p::sample(out, m.name, {}, p::format_u64(number, m.value));
   }
