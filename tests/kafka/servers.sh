@@ -11,6 +11,12 @@
 #   servers.sh kafka-start DIR     the broker again on the same data and ports
 set -uo pipefail
 cmd=$1 dir=$2
+# The servers outlive this script: they must not inherit its caller's descriptors (a
+# lock taken with flock around the caller would stay held for as long as they run).
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+done
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # (setpriv execs: the pid started is the server itself, for stopping it by pid)
