@@ -608,7 +608,6 @@ void Server::Impl::retry_input(Stream &s) {
     {
       std::lock_guard<std::mutex> lock(s.mu);
       s.invocation->finish_input();
-      s.input_done = true;
     }
     schedule(s);
   }

@@ -71,21 +71,6 @@ Status Server::Impl::apply_reply(Stream &s) {
   return s.invocation->abort(500, kNoResult, sizeof kNoResult - 1);
 }
 
-// A request that ended cleanly before Start or InputCommand leaves the invocation
-// waiting for input that cannot come: end the response with an ErrorMessage 571 saying
-// so (the runtime retries) instead of leaving the stream open.
-void Server::Impl::abandon_if_starved(Stream &s) {
-  tether_invocation_state state = s.invocation->state();
-  if (s.abandoned ||
-      (state != TETHER_INVOCATION_WAITING_START && state != TETHER_INVOCATION_WAITING_INPUT)) {
-    return;
-  }
-  abandon(s, 571,
-          state == TETHER_INVOCATION_WAITING_START
-              ? "the request ended before Start"
-              : "the request ended after Start, before InputCommand");
-}
-
 bool Server::Impl::abandon(Stream &s, uint32_t code, const char *why) {
   Allocator allocator;
   ByteBuffer body(allocator), frame(allocator);
@@ -124,7 +109,6 @@ void Server::Impl::dispatch(Stream &s) {
         }
       }
       status = s.invocation->poll(&event);
-      if (status == TETHER_EMPTY && s.input_done) abandon_if_starved(s);
       // Set under the lock, so the I/O thread's next output read sees it and
       // reschedules this stream once output drained.
       s.wants_writable.store(s.reply_held || status == TETHER_WOULD_BLOCK);

@@ -52,9 +52,8 @@ struct Stream : std::enable_shared_from_this<Stream> {
   bool input_finished = false;
   bool closed = false;
 
-  // Under mu: the request ended (finish_input was called); and, when it ended before
-  // the invocation could start, the ErrorMessage frame that ends the response.
-  bool input_done = false;
+  // Under mu: the ErrorMessage frame that ends a response the endpoint abandoned
+  // (shutdown's deadline).
   bool abandoned = false;
   std::string epilogue;
   size_t epilogue_sent = 0;
@@ -170,8 +169,7 @@ struct Server::Impl {
   // Every queued stream, on the calling thread: for an Impl driven without threads
   // (init() only), as the request-path fuzzer does.
   void dispatch_queued();
-  Status apply_reply(Stream &s);       // under s.mu
-  void abandon_if_starved(Stream &s);  // under s.mu
+  Status apply_reply(Stream &s);  // under s.mu
   // Ends the response with ErrorMessage{code, why} once the invocation's output so far
   // is written (the runtime retries); false when out of memory. Under s.mu.
   bool abandon(Stream &s, uint32_t code, const char *why);
