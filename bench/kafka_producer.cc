@@ -94,9 +94,7 @@ int main(int argc, char **argv) {
   ko.bootstrap_servers = brokers.c_str();
   ko.topic = topic.c_str();
   ko.max_in_flight_bytes = uint64_t{in_flight_kib} << 10;
-  // Smaller produce requests than librdkafka's 1 MB default: with 5 in flight (the
-  // idempotent producer's most) they would take more memory than the window.
-  const char *config[] = {"linger.ms", "5", "batch.size", "131072", nullptr};
+  const char *config[] = {"linger.ms", "5", nullptr};
   ko.config = config;
   tether_batcher_options o;
   tether_batcher_options_init(&o);

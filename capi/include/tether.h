@@ -902,9 +902,12 @@ TETHER_API const char *tether_endpoint_last_error(const tether_endpoint *endpoin
  * - KAFKA (built with -DTETHER_KAFKA=ON; options.kafka): a record that does not fit in
  *   memory is produced to a Kafka topic (key: the id, 8 bytes big-endian; value: the
  *   bytes) by an idempotent producer with acks=all, for a consumer such as
- *   tether-drain to write into the store. Records produced and not yet acknowledged
- *   count length + TETHER_BATCHER_RECORD_OVERHEAD against kafka->max_in_flight_bytes,
- *   a second budget. The delivery report decides: acknowledged (stats kafka_delivered),
+ *   tether-drain to write into the store. kafka->max_in_flight_bytes, a second budget,
+ *   bounds librdkafka's data: a quarter (at most 5 MB) is for its produce requests
+ *   being sent (batch.size is set to a fifth of it, 5 in flight), the rest for the
+ *   records produced and not yet acknowledged, each counted at length +
+ *   TETHER_KAFKA_RECORD_OVERHEAD (librdkafka's message header, key and allocation);
+ *   librdkafka's queue limits are set from it. The delivery report decides: acknowledged (stats kafka_delivered),
  *   or failed after kafka->delivery_timeout_ns of retries (reported to on_failed with
  *   TETHER_IO). The fallback when Kafka cannot take more (unreachable, or slower than
  *   the producer: the in-flight budget is full) is BLOCK: submit waits up to
@@ -940,6 +943,8 @@ typedef struct tether_batcher tether_batcher;
 
 /* Bytes counted per record on top of its length (bookkeeping, header). */
 #define TETHER_BATCHER_RECORD_OVERHEAD 16
+/* KAFKA: bytes counted per record in flight on top of its length (librdkafka's copy). */
+#define TETHER_KAFKA_RECORD_OVERHEAD 256
 #define TETHER_SPILL_RECORD_HEADER_SIZE 16
 #define TETHER_SPILL_SEGMENT_HEADER_SIZE 8
 
@@ -983,13 +988,14 @@ typedef struct tether_kafka_overflow_options {
   size_t struct_size;
   const char *bootstrap_servers; /* required: "host:port[,host:port...]"; copied */
   const char *topic;             /* required; the topic must exist; copied */
-  uint64_t max_in_flight_bytes;  /* produced, not yet acknowledged; default 16 MiB */
+  uint64_t max_in_flight_bytes;  /* librdkafka's data (see KAFKA above); default 16 MiB */
   /* How long librdkafka retries a record (message.timeout.ms) before its delivery
    * report fails it; 1 ms .. 2^31 ms; default 300 s. */
   uint64_t delivery_timeout_ns;
   /* NULL, or librdkafka configuration as key, value pairs ended by one NULL (at most
    * 256 pairs; e.g. "linger.ms", "5"); copied. bootstrap.servers, enable.idempotence,
-   * acks, message.timeout.ms and the queue limits are tether's and set after them. */
+   * acks, message.timeout.ms, batch.size, max.in.flight.requests.per.connection and the
+   * queue limits are tether's and set after them. */
   const char *const *config;
 } tether_kafka_overflow_options;
 

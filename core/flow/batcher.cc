@@ -88,8 +88,10 @@ const char *batcher_options_problem(const tether_batcher_options &o) {
 #endif
     if (o.kafka == nullptr) return "kafka is required under KAFKA";
     if (const char *problem = kafka_overflow_options_problem(*o.kafka)) return problem;
-    if (o.kafka->max_in_flight_bytes < o.max_batch_bytes)
-      return "kafka.max_in_flight_bytes must be >= max_batch_bytes";
+    if (kafka_record_window(o.kafka->max_in_flight_bytes) <
+        o.max_batch_bytes + TETHER_KAFKA_RECORD_OVERHEAD)
+      return "kafka.max_in_flight_bytes must hold the requests' quarter and a record of "
+             "max_batch_bytes + TETHER_KAFKA_RECORD_OVERHEAD";
   }
   if (policy == TETHER_OVERFLOW_SPILL) {
     if (o.spill_dir == nullptr || o.spill_dir[0] == '\0')
@@ -121,7 +123,7 @@ struct Batcher::Impl {
   Backoff backoff;  // sink thread only
   std::unique_ptr<SpillLog> log;
   std::unique_ptr<OverflowProducer> kafka;  // KAFKA
-  uint64_t kafka_window = 0;                // KAFKA: max_in_flight_bytes
+  uint64_t kafka_window = 0;                // KAFKA: kafka_record_window(max_in_flight_bytes)
   std::string kafka_reason;                 // KAFKA: librdkafka's latest "unreachable" text
   std::thread kafka_thread;                 // KAFKA: serves the delivery reports
   bool kafka_stop = false;
@@ -241,7 +243,8 @@ Status Batcher::Impl::submit(uint64_t id, const uint8_t *data, size_t length) {
 Status Batcher::Impl::overflow_to_kafka(std::unique_lock<std::mutex> &lock, Entry &entry,
                                         const uint8_t *data, uint64_t cost) {
   auto memory_fits = [&] { return held_bytes + cost <= options.max_queued_bytes; };
-  auto kafka_fits = [&] { return counters.kafka_in_flight_bytes + cost <= kafka_window; };
+  const uint64_t kafka_cost = uint64_t{entry.length} + TETHER_KAFKA_RECORD_OVERHEAD;
+  auto kafka_fits = [&] { return counters.kafka_in_flight_bytes + kafka_cost <= kafka_window; };
   if (!kafka_fits()) {
     ++counters.kafka_waits;
     const uint64_t until = add_saturating(entry.at_ns, options.block_timeout_ns);
@@ -265,7 +268,7 @@ Status Batcher::Impl::overflow_to_kafka(std::unique_lock<std::mutex> &lock, Entr
     error = message;
     return TETHER_IO;
   }
-  counters.kafka_in_flight_bytes += cost;
+  counters.kafka_in_flight_bytes += kafka_cost;
   counters.peak_kafka_in_flight_bytes =
       std::max(counters.peak_kafka_in_flight_bytes, counters.kafka_in_flight_bytes);
   ++counters.kafka_produced;
@@ -276,7 +279,7 @@ Status Batcher::Impl::overflow_to_kafka(std::unique_lock<std::mutex> &lock, Entr
 void Batcher::Impl::kafka_delivered(uint64_t id, size_t length, bool ok, const char *why) {
   {
     std::lock_guard lock(mu);
-    counters.kafka_in_flight_bytes -= length + kOverhead;
+    counters.kafka_in_flight_bytes -= length + TETHER_KAFKA_RECORD_OVERHEAD;
     room_cv.notify_all();
     if (ok) {
       ++counters.kafka_delivered;
@@ -553,7 +556,7 @@ Batcher *Batcher::create_or_throw(const tether_batcher_options &options, Status 
   if (options.policy == TETHER_OVERFLOW_KAFKA) {
 #ifdef TETHER_WITH_KAFKA
     Impl *i = impl.get();
-    impl->kafka_window = options.kafka->max_in_flight_bytes;
+    impl->kafka_window = kafka_record_window(options.kafka->max_in_flight_bytes);
     impl->kafka = open_kafka_producer(
         *options.kafka,
         [i](uint64_t id, size_t length, bool ok, const char *why) {

@@ -60,9 +60,13 @@ TEST(BatcherKafka, BadOptionsGetClearErrors) {
   k.bootstrap_servers = "127.0.0.1:1";
   EXPECT_EQ(new_error(o, &status), "kafka.topic is required under KAFKA");
   k.topic = "t";
-  k.max_in_flight_bytes = o.max_batch_bytes - 1;
-  EXPECT_EQ(new_error(o, &status), "kafka.max_in_flight_bytes must be >= max_batch_bytes");
-  k.max_in_flight_bytes = o.max_batch_bytes;
+  // 1705 - 5 x (1705 / 20) = 1280 = 1024 + TETHER_KAFKA_RECORD_OVERHEAD, the least
+  o.max_batch_bytes = 1024;
+  k.max_in_flight_bytes = 1704;
+  EXPECT_EQ(new_error(o, &status),
+            "kafka.max_in_flight_bytes must hold the requests' quarter and a record of "
+            "max_batch_bytes + TETHER_KAFKA_RECORD_OVERHEAD");
+  k.max_in_flight_bytes = 1705;
   k.delivery_timeout_ns = 0;
   EXPECT_EQ(new_error(o, &status), "kafka.delivery_timeout_ns must be 1 ms .. 2^31 ms");
   k.delivery_timeout_ns = 1000 * kMs;
@@ -96,31 +100,32 @@ TEST(BatcherKafka, AnUnreachableBrokerFallsBackToBlockWithAClearError) {
   tether_kafka_overflow_options_init(&k);
   k.bootstrap_servers = brokers.c_str();
   k.topic = "overflow";
-  k.max_in_flight_bytes = 1024;
+  // 2048 - 5 x 102 for the requests: 1538 for records of 100 + 256
+  k.max_in_flight_bytes = 2048;
   o.kafka = &k;
   tether_batcher *b = nullptr;
   char error[512];
   ASSERT_EQ(tether_batcher_new(&o, &b, error, sizeof error), TETHER_OK) << error;
-  const std::string body(100, 'r');  // costs 116: 8 fit in memory, 8 in flight
+  const std::string body(100, 'r');  // 8 fit in memory (116 each), 4 in flight (356)
   auto submit = [&](uint64_t id) {
     return tether_batcher_submit(b, id, reinterpret_cast<const uint8_t *>(body.data()),
                                  body.size());
   };
-  for (uint64_t id = 0; id < 16; ++id) ASSERT_EQ(submit(id), TETHER_OK) << id;
-  EXPECT_EQ(submit(16), TETHER_TIMEOUT);
+  for (uint64_t id = 0; id < 12; ++id) ASSERT_EQ(submit(id), TETHER_OK) << id;
+  EXPECT_EQ(submit(12), TETHER_TIMEOUT);
   char text[1024];
   tether_batcher_last_error(b, text, sizeof text);
-  EXPECT_NE(std::string(text).find("record 16 timed out after block_timeout_ns: memory is full "
+  EXPECT_NE(std::string(text).find("record 12 timed out after block_timeout_ns: memory is full "
                                    "and Kafka (topic overflow at " +
-                                   brokers + ") has not acknowledged 928 bytes in flight"),
+                                   brokers + ") has not acknowledged 1424 bytes in flight"),
             std::string::npos)
       << text;
   tether_batcher_stats s{};
   s.struct_size = sizeof s;
   ASSERT_EQ(tether_batcher_stats_get(b, &s), TETHER_OK);
-  EXPECT_EQ(s.accepted, 16u);
-  EXPECT_EQ(s.kafka_produced, 8u);
-  EXPECT_EQ(s.kafka_in_flight_bytes, 928u);
+  EXPECT_EQ(s.accepted, 12u);
+  EXPECT_EQ(s.kafka_produced, 4u);
+  EXPECT_EQ(s.kafka_in_flight_bytes, 1424u);
   EXPECT_EQ(s.timed_out, 1u);
   EXPECT_EQ(s.kafka_waits, 1u);
   // librdkafka says so once its connection is refused (a bound for a broken build).
@@ -143,13 +148,13 @@ TEST(BatcherKafka, AnUnreachableBrokerFallsBackToBlockWithAClearError) {
   sink.hold(false);
   uint64_t unwritten = 0;
   EXPECT_EQ(tether_batcher_close(b, 100 * kMs, &unwritten), TETHER_TIMEOUT);
-  EXPECT_EQ(unwritten, 8u);  // the memory ones are written; Kafka never acknowledged these
+  EXPECT_EQ(unwritten, 4u);  // the memory ones are written; Kafka never acknowledged these
   ASSERT_EQ(tether_batcher_stats_get(b, &s), TETHER_OK);
   EXPECT_EQ(s.written, 8u);
-  EXPECT_EQ(s.kafka_failed, 8u);
+  EXPECT_EQ(s.kafka_failed, 4u);
   EXPECT_EQ(s.kafka_in_flight_bytes, 0u);
-  ASSERT_EQ(sink.failed.size(), 8u);
-  for (size_t i = 0; i < 8; ++i) {
+  ASSERT_EQ(sink.failed.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
     EXPECT_EQ(sink.failed[i].id, 8 + i);
     EXPECT_EQ(sink.failed[i].reason, TETHER_IO);
     EXPECT_NE(sink.failed[i].message.find("not delivered to topic overflow at"), std::string::npos)

@@ -147,4 +147,9 @@ fi
 overflow_and_kill
 broker_stopped
 two_drains
+# Stopped by pid, and nothing of them left (a server outliving the part would hold
+# its ports, and the caller's lock, for the next one).
+"$here/servers.sh" stop "$dir/servers" || fail "the servers did not stop"
+left=$(pgrep -d, -f -- "$dir/servers/")
+[ -z "$left" ] || fail "left behind after the stop: $(ps -o pid=,args= -p "$left" | cut -c1-120)"
 echo "kafka: passed: $s1; $s2; $s3"

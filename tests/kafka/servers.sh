@@ -19,8 +19,11 @@ for fd in /proc/$$/fd/*; do
 done
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# (setpriv execs: the pid started is the server itself, for stopping it by pid)
-as_pg() { if [ "$(id -u)" -eq 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
+# The prefix that runs a command as postgres: setpriv execs, and a simple command
+# started with & is exec'd by the forked shell, so $! is the server itself, for
+# stopping it by pid (a function or a subshell would leave a shell in between).
+as_pg=()
+[ "$(id -u)" -eq 0 ] && as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups --)
 pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1; }
 
 # wait_port PORT SECONDS PIDFILE: until something accepts on 127.0.0.1:PORT.
@@ -34,17 +37,23 @@ wait_port() {
   return 1
 }
 
-# stop_pid PIDFILE: TERM, up to 30 s, then KILL.
+# gone PID: exited (a zombie counts: the servers outlive the shell that started them,
+# so their parent is init, which may reap them late).
+gone() { ! kill -0 "$1" 2>/dev/null || [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" = Z ]; }
+
+# stop_pid PIDFILE: TERM, up to 30 s, then KILL; fails if the process is still there.
 stop_pid() {
   local pid i
   pid=$(cat "$1" 2>/dev/null) || return 0
-  kill "$pid" 2>/dev/null || { rm -f "$1"; return 0; }
+  kill "$pid" 2>/dev/null
   for ((i = 0; i < 300; i++)); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$1"; return 0; }
+    gone "$pid" && { rm -f "$1"; return 0; }
     sleep 0.1
   done
+  echo "$1: $pid did not stop on TERM in 30 s: KILL"
   kill -9 "$pid" 2>/dev/null
-  rm -f "$1"
+  sleep 1
+  gone "$pid" && rm -f "$1"
 }
 
 pg_start() {
@@ -52,10 +61,10 @@ pg_start() {
   bin=$(pg_bin) port=$(free_port)
   mkdir -p "$dir/pg"
   [ "$(id -u)" -eq 0 ] && chown postgres "$dir" "$dir/pg"
-  as_pg "$bin/initdb" -D "$dir/pg/data" -U tether --auth=trust -E UTF8 >"$dir/pg/initdb.log" 2>&1 ||
+  "${as_pg[@]}" "$bin/initdb" -D "$dir/pg/data" -U tether --auth=trust -E UTF8 >"$dir/pg/initdb.log" 2>&1 ||
     { cat "$dir/pg/initdb.log"; return 1; }
   # Unix socket only (no TCP), in DIR/pg; fsync stays on: commits are what the test counts.
-  as_pg "$bin/postgres" -D "$dir/pg/data" -k "$dir/pg" -p "$port" -c listen_addresses= \
+  "${as_pg[@]}" "$bin/postgres" -D "$dir/pg/data" -k "$dir/pg" -p "$port" -c listen_addresses= \
     -c max_connections=20 -c shared_buffers=32MB >"$dir/pg/server.log" 2>&1 &
   echo $! >"$dir/pg.pid"
   local i
@@ -127,7 +136,11 @@ case $cmd in
     rm -rf "$dir" && mkdir -p "$dir" && : >"$dir/env"
     pg_start && kafka_start "$3" || { "$0" stop "$dir"; exit 1; }
     ;;
-  stop) stop_pid "$dir/kafka.pid"; stop_pid "$dir/pg.pid" ;;
+  stop)
+    stop_pid "$dir/kafka.pid"
+    k=$?
+    stop_pid "$dir/pg.pid" && exit $k
+    ;;
   kafka-stop) stop_pid "$dir/kafka.pid" ;;
   kafka-start) kafka_run ;;
   *) sed -n '2,11p' "$0"; exit 2 ;;

@@ -1,8 +1,16 @@
+#include <algorithm>
 #include <cstdint>
 
 #include "flow/kafka/kafka_producer.h"
 
 namespace tether {
+
+uint64_t kafka_request_bytes(uint64_t max_in_flight_bytes) {
+  // A quarter, at most 5 x librdkafka's default batch.size (1 MB).
+  const uint64_t batch =
+      std::min<uint64_t>(max_in_flight_bytes / 4 / kKafkaRequestsInFlight, 1'000'000);
+  return std::max<uint64_t>(batch, 1) * kKafkaRequestsInFlight;
+}
 
 void kafka_overflow_default_options(tether_kafka_overflow_options *o) {
   *o = tether_kafka_overflow_options{};

@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -67,13 +68,23 @@ std::unique_ptr<OverflowProducer> open_kafka_producer(const tether_kafka_overflo
   for (size_t i = 0; ok && o.config != nullptr && o.config[i] != nullptr; i += 2) {
     ok = set(o.config[i], o.config[i + 1]);
   }
-  // Set last: the guarantees rest on them, so no config pair overrides them. The queue
-  // limits are above the batcher's own window (max_in_flight_bytes), which is the bound.
+  // Set last: the guarantees and the memory bound rest on them, so no config pair
+  // overrides them. The produce requests stay within their share of
+  // max_in_flight_bytes; the queue limits are just above the batcher's record window
+  // (which counts more per record than librdkafka does), so they bound librdkafka's
+  // queue without ever refusing a record the window admitted.
+  const uint64_t window = kafka_record_window(o.max_in_flight_bytes);
+  const uint64_t batch_size = kafka_request_bytes(o.max_in_flight_bytes) / kKafkaRequestsInFlight;
   ok = ok && set("bootstrap.servers", o.bootstrap_servers) && set("enable.idempotence", "true") &&
        set("acks", "all") &&
        set("message.timeout.ms", std::to_string(o.delivery_timeout_ns / 1'000'000)) &&
-       set("queue.buffering.max.messages", "10000000") &&
-       set("queue.buffering.max.kbytes", "2097151");
+       set("batch.size", std::to_string(batch_size)) &&
+       set("max.in.flight.requests.per.connection", std::to_string(kKafkaRequestsInFlight)) &&
+       set("queue.buffering.max.messages",
+           std::to_string(
+               std::min<uint64_t>(window / TETHER_KAFKA_RECORD_OVERHEAD + 1, 10'000'000))) &&
+       set("queue.buffering.max.kbytes",
+           std::to_string(std::min<uint64_t>(window / 1024 + 1, 2'097'151)));
   if (!ok) {
     rd_kafka_conf_destroy(conf);
     *status = TETHER_INVALID_ARGUMENT;

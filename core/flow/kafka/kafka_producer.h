@@ -39,6 +39,14 @@ std::unique_ptr<OverflowProducer> open_kafka_producer(const tether_kafka_overflo
                                                       KafkaUnreachable unreachable, Status *status,
                                                       std::string *message);
 
+// max_in_flight_bytes split: librdkafka's produce requests in flight (5 of batch.size
+// each) take kafka_request_bytes, the records held until acknowledged the rest.
+inline constexpr uint64_t kKafkaRequestsInFlight = 5;
+uint64_t kafka_request_bytes(uint64_t max_in_flight_bytes);
+inline uint64_t kafka_record_window(uint64_t max_in_flight_bytes) {
+  return max_in_flight_bytes - kafka_request_bytes(max_in_flight_bytes);
+}
+
 void kafka_overflow_default_options(tether_kafka_overflow_options *options);
 // Why options are invalid (a static sentence naming the field), or nullptr.
 const char *kafka_overflow_options_problem(const tether_kafka_overflow_options &options);
