@@ -7,7 +7,7 @@ bench_seconds=20
 
 # The producer at 10x its sink, with drains running: its RSS line.
 drain bd0 b0 rb0 --create-topic 4
-wait_until 60 grep -q 'assigned partitions: ' "$dir/bd0.log" || fail "bench drain got no partitions"
+wait_until 60 grep -qs 'assigned partitions: ' "$dir/bd0.log" || fail "bench drain got no partitions"
 producer bp0 b0 rb0 "$bench_seconds"
 wait "$pid_bp0" || fail "bench producer: $(tail -n 3 "$dir/bp0.log")"
 rss_line=$(done_line bp0)
@@ -15,7 +15,7 @@ kill "$pid_bd0"
 
 # A topic of records, then timed drains over it (each group reads it all from the start).
 drain create bt rcreate --create-topic 4
-wait_until 60 grep -q 'assigned partitions: ' "$dir/create.log" || fail "no topic bt"
+wait_until 60 grep -qs 'assigned partitions: ' "$dir/create.log" || fail "no topic bt"
 kill "$pid_create"
 producer fill bt rfill "$bench_seconds" --factor 40 --in-flight-kib 16384 --first-id 1000000000
 wait "$pid_fill" || fail "fill producer: $(tail -n 3 "$dir/fill.log")"

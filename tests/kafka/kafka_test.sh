@@ -76,7 +76,7 @@ field() { sed -nE "s/.* $2 ([0-9]+).*/\1/p" <<<"$1"; }
 # 1. Overflow 10x the sink, the drain SIGKILLed half way and started again.
 overflow_and_kill() {
   drain d1 t1 r1 --create-topic 4
-  wait_until 60 grep -q 'assigned partitions: ' "$dir/d1.log" || fail "drain 1 got no partitions"
+  wait_until 60 grep -qs 'assigned partitions: ' "$dir/d1.log" || fail "drain 1 got no partitions"
   producer p1 t1 r1 "$seconds"
   sleep $((seconds / 2))
   kill -9 "$pid_d1"
@@ -98,13 +98,13 @@ overflow_and_kill() {
 # nothing accepted is lost once the broker is back.
 broker_stopped() {
   drain d2 t2 r2 --create-topic 4
-  wait_until 60 grep -q 'assigned partitions: ' "$dir/d2.log" || fail "drain 2 got no partitions"
+  wait_until 60 grep -qs 'assigned partitions: ' "$dir/d2.log" || fail "drain 2 got no partitions"
   # (1 ms: memory frees a batch every few ms, so waits for Kafka's room time out)
   producer p2 t2 r2 "$long" --block-ms 1
   sleep 2
   "$here/servers.sh" kafka-stop "$dir/servers"
-  wait_until 30 grep -q 'fallback engaged' "$dir/p2.log" || fail "no fallback with the broker down"
-  wait_until 30 grep -q 'unreachable 1' "$dir/p2.log" || fail "stats never showed kafka_unreachable"
+  wait_until 30 grep -qs 'fallback engaged' "$dir/p2.log" || fail "no fallback with the broker down"
+  wait_until 30 grep -qs 'unreachable 1' "$dir/p2.log" || fail "stats never showed kafka_unreachable"
   # last_error then: librdkafka's reason, or a timeout that quotes it (not "but slow")
   grep 'kafka unreachable, fallback BLOCK: ' "$dir/p2.log" | grep 'topic t2 at ' | grep -vq 'but slow' ||
     fail "last_error does not say Kafka is unreachable: $(grep 'fallback BLOCK' "$dir/p2.log")"
@@ -124,9 +124,9 @@ broker_stopped() {
 # 3. Two drains in one group share the partitions.
 two_drains() {
   drain d3a t3 r3 --create-topic 4
-  wait_until 60 grep -q 'assigned partitions: ' "$dir/d3a.log" || fail "drain 3a got no partitions"
+  wait_until 60 grep -qs 'assigned partitions: ' "$dir/d3a.log" || fail "drain 3a got no partitions"
   drain d3b t3 r3
-  wait_until 60 grep -q 'assigned partitions: ' "$dir/d3b.log" || fail "drain 3b got no partitions"
+  wait_until 60 grep -qs 'assigned partitions: ' "$dir/d3b.log" || fail "drain 3b got no partitions"
   producer p3 t3 r3 "$seconds"
   wait "$pid_p3" || fail "producer 3: $(tail -n 3 "$dir/p3.log")"
   wait_until 90 caught_up r3 "$dir/p3.ids" || fail "drains 3 did not catch up: $(rows r3) rows"
