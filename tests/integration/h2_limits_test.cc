@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -227,6 +228,16 @@ TEST(H2Limits, StreamsPastTheCapAreRefusedCountedAndTheConnectionServesOn) {
   EXPECT_EQ(endpoint.stats().refused_streams, 6u);
   expect_echo(conn, "served after the refusals");
   EXPECT_EQ(endpoint.stats().refused_streams, 6u);
+
+  // A caller built before refused_streams was appended passes the shorter size: it
+  // gets every older field and nothing is written past its struct.
+  tether_endpoint_stats older;
+  std::memset(&older, 0xAB, sizeof older);
+  older.struct_size = offsetof(tether_endpoint_stats, refused_streams);
+  ASSERT_EQ(tether_endpoint_stats_get(endpoint.handle(), &older), TETHER_OK);
+  EXPECT_EQ(older.struct_size, offsetof(tether_endpoint_stats, refused_streams));
+  EXPECT_GE(older.streams, 11u);
+  EXPECT_EQ(older.refused_streams, 0xABABABABABABABABu);
 }
 
 }  // namespace tether_test
