@@ -844,6 +844,10 @@ typedef struct tether_endpoint_stats {
   uint64_t refused_headers;     /* streams reset: header block over max_header_block */
   uint64_t shutdown_ended;      /* invocations ended with a retryable ErrorMessage by the
                                  * deadline of tether_endpoint_shutdown */
+  /* Streams refused past max_streams_per_connection: REFUSED_STREAM while the client
+   * had not acknowledged the limit yet (the connection serves on); past a limit it
+   * acknowledged, nghttp2 closes the connection (PROTOCOL_ERROR). */
+  uint64_t refused_streams;
 } tether_endpoint_stats;
 
 TETHER_API void tether_endpoint_options_init(tether_endpoint_options *options);

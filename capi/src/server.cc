@@ -242,7 +242,8 @@ tether_status tether_endpoint_stats_get(const tether_endpoint *endpoint,
                              s.idle_timeouts,
                              s.refused_connections,
                              s.refused_headers,
-                             s.shutdown_ended};
+                             s.shutdown_ended,
+                             s.refused_streams};
   // An older caller's struct is shorter; a newer one's tail is left alone.
   size_t given = stats->struct_size;
   std::memcpy(stats, &full, std::min(given, sizeof full));

@@ -152,6 +152,27 @@ int on_stream_close(nghttp2_session *h2, int32_t id, uint32_t, void *user_data) 
   return 0;
 }
 
+// nghttp2 enforces SETTINGS_MAX_CONCURRENT_STREAMS itself: a request past it is refused
+// with REFUSED_STREAM while the client has not acknowledged the setting, and ends the
+// connection (PROTOCOL_ERROR) once it has. Either way this is where it is counted.
+int on_invalid_frame(nghttp2_session *, const nghttp2_frame *frame, int lib_error,
+                     void *user_data) {
+  Connection &c = connection_of(user_data);
+  Server::Impl &server = *c.server;
+  bool past_cap =
+      frame->hd.type == NGHTTP2_HEADERS &&
+      (lib_error == NGHTTP2_ERR_REFUSED_STREAM ||
+       (lib_error == NGHTTP2_ERR_PROTO && c.streams.size() >= server.options.max_streams));
+  if (past_cap) {
+    server.refuse(server.refused_streams,
+                  "refusing streams past max_streams_per_connection (" +
+                      std::to_string(server.options.max_streams) +
+                      "): REFUSED_STREAM, or the connection closed if the client had "
+                      "acknowledged the limit");
+  }
+  return 0;
+}
+
 ssize_t read_body(nghttp2_session *, int32_t, uint8_t *buf, size_t length, uint32_t *flags,
                   nghttp2_data_source *source, void *) {
   Stream &s = *static_cast<Stream *>(source->ptr);
@@ -300,6 +321,7 @@ bool Server::Impl::init(std::string *error) {
   nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, on_frame_recv);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, on_data_chunk);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, on_stream_close);
+  nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks, on_invalid_frame);
   nghttp2_option_new(&h2_option);
   // Window is released by hand, only for bytes a session accepted.
   nghttp2_option_set_no_auto_window_update(h2_option, 1);
@@ -334,30 +356,38 @@ void Server::Impl::accept_all() {
       continue;
     }
     set_nodelay(fd);
-    auto c = std::make_unique<Connection>();
-    c->tag = next_tag++;
-    c->fd = fd;
-    c->server = this;
-    nghttp2_session_server_new2(&c->h2, callbacks, c.get(), h2_option);
-    nghttp2_settings_entry settings[] = {
-        {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, options.max_streams},
-        {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, options.stream_window},
-        {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, options.max_header_block},
-    };
-    nghttp2_submit_settings(c->h2, NGHTTP2_FLAG_NONE, settings, 3);
-    nghttp2_session_set_local_window_size(c->h2, NGHTTP2_FLAG_NONE, 0,
-                                          static_cast<int32_t>(options.connection_window));
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.u64 = c->tag;
-    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
-    connections_total.fetch_add(1, std::memory_order_relaxed);
-    open_connections.fetch_add(1, std::memory_order_relaxed);
-    c->opened_ns = monotonic_ns();
-    Connection &ref = *c;
-    connections[c->tag] = std::move(c);
-    if (!flush(ref)) close_connection(ref);
+    open_connection(fd);
   }
+}
+
+Connection *Server::Impl::open_connection(int fd) {
+  auto c = std::make_unique<Connection>();
+  c->tag = next_tag++;
+  c->fd = fd;
+  c->server = this;
+  nghttp2_session_server_new2(&c->h2, callbacks, c.get(), h2_option);
+  nghttp2_settings_entry settings[] = {
+      {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, options.max_streams},
+      {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, options.stream_window},
+      {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, options.max_header_block},
+  };
+  nghttp2_submit_settings(c->h2, NGHTTP2_FLAG_NONE, settings, 3);
+  nghttp2_session_set_local_window_size(c->h2, NGHTTP2_FLAG_NONE, 0,
+                                        static_cast<int32_t>(options.connection_window));
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = c->tag;
+  epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+  connections_total.fetch_add(1, std::memory_order_relaxed);
+  open_connections.fetch_add(1, std::memory_order_relaxed);
+  c->opened_ns = monotonic_ns();
+  Connection &ref = *c;
+  connections[c->tag] = std::move(c);
+  if (!flush(ref)) {
+    close_connection(ref);
+    return nullptr;
+  }
+  return &ref;
 }
 
 void Server::Impl::close_connection(Connection &c) {
@@ -745,7 +775,8 @@ std::string stats_json(const ServerStats &s) {
                                 {"idle_timeouts", s.idle_timeouts},
                                 {"refused_connections", s.refused_connections},
                                 {"refused_headers", s.refused_headers},
-                                {"shutdown_ended", s.shutdown_ended}}
+                                {"shutdown_ended", s.shutdown_ended},
+                                {"refused_streams", s.refused_streams}}
       .dump();
 }
 
@@ -769,6 +800,7 @@ ServerStats Server::Impl::stats() const {
   s.refused_connections = i.refused_connections.count.load();
   s.refused_headers = i.refused_headers.count.load();
   s.shutdown_ended = i.shutdown_ended.load();
+  s.refused_streams = i.refused_streams.count.load();
   return s;
 }
 

@@ -63,6 +63,8 @@ struct ServerStats {
   uint64_t refused_connections = 0;
   uint64_t refused_headers = 0;
   uint64_t shutdown_ended = 0;
+  // Streams past max_streams (see tether_endpoint_stats::refused_streams).
+  uint64_t refused_streams = 0;
 };
 
 // The counters as one flat JSON object (GET /stats).

@@ -126,7 +126,7 @@ struct Server::Impl {
     std::atomic<uint64_t> count{0};
     std::atomic<bool> logged{false};
   };
-  Refusal preface_timeouts, idle_timeouts, refused_connections, refused_headers;
+  Refusal preface_timeouts, idle_timeouts, refused_connections, refused_headers, refused_streams;
   void refuse(Refusal &r, const std::string &why);
 
   // Graceful shutdown (Server::shutdown): 1 stop accepting and send GOAWAY, 2 end the
@@ -142,6 +142,9 @@ struct Server::Impl {
 
   // io thread
   void accept_all();
+  // Serves a connected stream socket (accepted, or one end of a socketpair: the
+  // request-path fuzzer's); nullptr if it is closed at once.
+  Connection *open_connection(int fd);
   void arm_listener(bool on);
   void close_connection(Connection &c);
   bool on_readable(Connection &c);

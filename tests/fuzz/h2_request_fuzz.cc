@@ -1,11 +1,10 @@
 // libFuzzer target: the endpoint's request path. Arbitrary client bytes (the seeds are
 // real HTTP/2 conversations: preface, SETTINGS, discovery, invocations with Start,
-// Input, Pings and chunks) go through a loopback socket into one server connection:
-// nghttp2, routing, sessions and the Echo handler, driven on this thread (no server
-// threads, so every run is reproducible). It must never crash or leak, and closing
-// the connection must leave no open invocation behind.
-#include <fcntl.h>
-#include <netinet/in.h>
+// Input, Pings and chunks) go through a socketpair into one server connection, the
+// endpoint's own (Server::Impl::open_connection, as accept() hands it a socket):
+// nghttp2, routing, sessions and the Echo handler, driven on this thread. No server
+// threads, so every run is reproducible; no TCP handshake, so runs are fast. It must
+// never crash or leak, and closing the connection must leave no open invocation.
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -45,23 +44,6 @@ Server::Impl &server() {
   return *impl;
 }
 
-int connect_client(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
-    std::perror("connect");
-    std::abort();
-  }
-  fcntl(fd, F_SETFL, O_NONBLOCK);
-  // Closed with a reset: no TIME_WAIT, so millions of runs do not run out of ports.
-  linger reset{1, 0};
-  setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-  return fd;
-}
-
 // Reads what the server wrote; true if there was any.
 bool drain(int fd) {
   char sink[64 * 1024];
@@ -74,10 +56,15 @@ bool drain(int fd) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   Server::Impl &impl = server();
-  int client = connect_client(impl.port);
-  impl.accept_all();
-  if (impl.connections.size() != 1) std::abort();
-  uint64_t tag = impl.connections.begin()->first;
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) != 0) {
+    std::perror("socketpair");
+    std::abort();
+  }
+  int client = pair[1];
+  tether::h2::Connection *opened = impl.open_connection(pair[0]);
+  if (opened == nullptr || impl.connections.size() != 1) std::abort();
+  uint64_t tag = opened->tag;
   size_t written = 0;
   for (int round = 0; round < 64; ++round) {
     bool progress = drain(client);

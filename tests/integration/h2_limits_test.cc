@@ -1,5 +1,6 @@
 // The endpoint's limits against hostile clients, on loopback with raw sockets:
-// a half-open flood, idle connections, the connection cap and header floods.
+// a half-open flood, idle connections, the connection and stream caps and header
+// floods.
 // Each test checks the behaviour (who is closed, who is served, what is
 // counted), never how long anything took.
 #include <netinet/in.h>
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -192,6 +194,50 @@ TEST(H2Limits, HeaderFloodsResetTheStreamAndTheConnectionServesOn) {
   }
   expect_echo(conn, "served after the floods");
   EXPECT_EQ(endpoint.stats().refused_headers, 2u);
+}
+
+// Streams past max_streams_per_connection are refused (REFUSED_STREAM, which the
+// runtime retries) and counted; the streams within the cap and the connection go on.
+// The client opens them all before it reads the endpoint's SETTINGS, as a runtime
+// may at the start of a connection (until then nghttp2 assumes 100).
+TEST(H2Limits, StreamsPastTheCapAreRefusedCountedAndTheConnectionServesOn) {
+  tether_endpoint_options o = options();
+  o.max_streams_per_connection = 4;
+  Endpoint endpoint(&o);
+  Conn conn(endpoint.port());
+  std::vector<int32_t> ids;
+  for (int i = 0; i < 10; ++i) {
+    ids.push_back(
+        conn.post("/invoke/Echo/echo", kV8, tether::h2::start_frame("inv-1", "inv_t", 1), false));
+  }
+  auto count = [&](auto pred) {
+    return std::count_if(ids.begin(), ids.end(),
+                         [&](int32_t id) { return pred(conn.responses[id]); });
+  };
+  auto refused = [](const Response &r) { return r.closed && r.error_code == 7; };  // REFUSED_STREAM
+  auto open = [](const Response &r) { return !r.closed && r.status == 200; };
+  ASSERT_TRUE(conn.run_until([&] { return count(refused) == 6 && count(open) == 4; }));
+  for (int32_t id : ids) {
+    if (conn.responses[id].closed) continue;
+    conn.send(id, tether::h2::input_frame("within the cap"));
+    conn.client->end(id);
+    ASSERT_TRUE(conn.wait_closed(id));
+    ASSERT_EQ(conn.responses[id].frames().size(), 2u);
+    EXPECT_EQ(output_value(conn.responses[id].frames()[0]), "within the cap");
+  }
+  EXPECT_EQ(endpoint.stats().refused_streams, 6u);
+  expect_echo(conn, "served after the refusals");
+  EXPECT_EQ(endpoint.stats().refused_streams, 6u);
+
+  // A caller built before refused_streams was appended passes the shorter size: it
+  // gets every older field and nothing is written past its struct.
+  tether_endpoint_stats older;
+  std::memset(&older, 0xAB, sizeof older);
+  older.struct_size = offsetof(tether_endpoint_stats, refused_streams);
+  ASSERT_EQ(tether_endpoint_stats_get(endpoint.handle(), &older), TETHER_OK);
+  EXPECT_EQ(older.struct_size, offsetof(tether_endpoint_stats, refused_streams));
+  EXPECT_EQ(older.streams, 5u);  // the 4 within the cap and the echo: refused ones never opened
+  EXPECT_EQ(older.refused_streams, 0xABABABABABABABABu);
 }
 
 }  // namespace tether_test
