@@ -7,7 +7,7 @@
 #include "options.h"
 
 struct tether_invocation {
-  explicit tether_invocation(tether::Invocation *core) : core(core) {}
+  explicit tether_invocation(tether::Invocation *core) : core(core), usage(&core->allocator()) {}
   tether::Invocation *core;
   tether::ErrorSlot usage;  // misuse of the handle, apart from the invocation's own errors
   bool usage_error = false;

@@ -79,7 +79,7 @@ bool Server::Impl::abandon(Stream &s, uint32_t code, const char *why) {
           TETHER_OK) {
     return false;  // out of memory: the peer's own timeout ends the stream
   }
-  s.epilogue.assign(reinterpret_cast<const char *>(frame.data()), frame.size());
+  s.body.assign(reinterpret_cast<const char *>(frame.data()), frame.size());
   s.abandoned = true;
   return true;
 }
@@ -119,7 +119,7 @@ void Server::Impl::dispatch(Stream &s) {
     if (event.kind == TETHER_INVOCATION_EVENT_RUN) {
       if (s.reply.cancelled()) return;
       // input() stays valid and unchanged until a result is accepted.
-      const Handler &handler = *s.route.handler;
+      const Handler &handler = *s.handler;
       s.reply.limits(s.invocation->output_limit(), s.invocation->error_limit());
       handler.fn(s.invocation->input(), s.reply, handler.user_data);
       s.reply_held = true;

@@ -43,7 +43,8 @@ Invocation::Invocation(const Allocator &allocator, Session *session, uint64_t ou
       start_(allocator),
       input_message_(allocator),
       headers_(allocator),
-      result_(allocator) {}
+      error_(&allocator_),
+      usage_(&allocator_) {}
 
 Invocation::~Invocation() { Session::destroy(session_); }
 
@@ -87,7 +88,10 @@ Status Invocation::poll(tether_invocation_event *event) {
                         "the input ended after Start, before InputCommand");
         }
       }
-      if (state_ != TETHER_INVOCATION_ENDING) return TETHER_EMPTY;
+      if (state_ != TETHER_INVOCATION_ENDING) {
+        session_->trim();  // idle until more input: keep no buffer meanwhile
+        return TETHER_EMPTY;
+      }
       status = send_end();
       if (status != TETHER_OK) return status;
       continue;  // reports DONE
@@ -207,11 +211,10 @@ Status Invocation::queue_final(uint16_t type, uint32_t code, const char *text, s
   bool error = type == TETHER_MSG_ERROR;
   uint64_t limit = error ? error_limit() : output_limit_;
   length = fitting(code, text, length, limit);
-  result_.clear();
-  Status status = error ? encode_error(result_, code, text, length)
-                        : encode_output_failure(result_, code, text, length);
-  if (status == TETHER_OK) status = session_->send_final(type, result_.data(), result_.size());
-  result_.shrink();
+  ByteBuffer result(allocator_);
+  Status status = error ? encode_error(result, code, text, length)
+                        : encode_output_failure(result, code, text, length);
+  if (status == TETHER_OK) status = session_->send_final(type, result.data(), result.size());
   state_ = error || status != TETHER_OK ? TETHER_INVOCATION_DONE : TETHER_INVOCATION_ENDING;
   return status;
 }
@@ -242,13 +245,14 @@ Status Invocation::check_result(const char *call) {
                kStates[state_]);
 }
 
-Status Invocation::queue_result(uint16_t type) {
-  Status status = session_->send(type, result_.data(), result_.size());
+// The encoded result is the caller's, freed when it returns (a retry after WOULD_BLOCK
+// encodes it again), so a refused result never stays allocated.
+Status Invocation::queue_result(uint16_t type, const ByteBuffer &result) {
+  Status status = session_->send(type, result.data(), result.size());
   if (status == TETHER_WOULD_BLOCK) {
     blocked_ = true;
     return usage(status, "outbound budget full: retry after a WRITABLE event");
   }
-  result_.shrink();  // a large result must not stay allocated twice
   if (status != TETHER_OK) {
     char text[320];
     snprintf(text, sizeof text, "the result could not be queued: %s", session_->error().message());
@@ -284,12 +288,12 @@ Status Invocation::complete(const uint8_t *value, size_t length) {
     }
     return usage(TETHER_MESSAGE_TOO_LARGE, "%s", text);
   }
-  result_.clear();
-  status = encode_output_value(result_, value, length);
+  ByteBuffer result(allocator_);
+  status = encode_output_value(result, value, length);
   if (status != TETHER_OK) {
     return error_.set(status, "no memory to encode an output of %zu bytes", length);
   }
-  return queue_result(TETHER_MSG_OUTPUT_COMMAND);
+  return queue_result(TETHER_MSG_OUTPUT_COMMAND, result);
 }
 
 Status Invocation::check_message(const char *call, const char *message, size_t length, size_t size,
@@ -316,10 +320,10 @@ Status Invocation::fail_terminal(uint32_t code, const char *message, size_t leng
                            output_limit_);
   }
   if (status != TETHER_OK) return status;
-  result_.clear();
-  status = encode_output_failure(result_, code, message, length);
+  ByteBuffer result(allocator_);
+  status = encode_output_failure(result, code, message, length);
   if (status != TETHER_OK) return error_.set(status, "no memory to encode a Failure");
-  return queue_result(TETHER_MSG_OUTPUT_COMMAND);
+  return queue_result(TETHER_MSG_OUTPUT_COMMAND, result);
 }
 
 Status Invocation::fail_retryable(uint32_t code, const char *message, size_t length) {
@@ -330,10 +334,10 @@ Status Invocation::fail_retryable(uint32_t code, const char *message, size_t len
                            error_limit());
   }
   if (status != TETHER_OK) return status;
-  result_.clear();
-  status = encode_error(result_, code, message, length);
+  ByteBuffer result(allocator_);
+  status = encode_error(result, code, message, length);
   if (status != TETHER_OK) return error_.set(status, "no memory to encode an ErrorMessage");
-  return queue_result(TETHER_MSG_ERROR);
+  return queue_result(TETHER_MSG_ERROR, result);
 }
 
 Status Invocation::send_end() {

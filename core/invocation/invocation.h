@@ -98,8 +98,8 @@ class Invocation {
   Status check_result(const char *call);
   Status check_message(const char *call, const char *message, size_t length, size_t size,
                        uint64_t limit);
-  Status queue_result(uint16_t type);  // sends result_; WOULD_BLOCK keeps it for a retry
-  Status send_end();                   // OK or an error
+  Status queue_result(uint16_t type, const ByteBuffer &result);
+  Status send_end();  // OK or an error
   // Queues the stream's last word as tether writes it (an ErrorMessage, or the 413
   // Failure as OutputCommand), text cut to fit; sets the state after it.
   Status queue_final(uint16_t type, uint32_t code, const char *text, size_t length);
@@ -115,7 +115,6 @@ class Invocation {
   ByteBuffer start_;      // owned copies of Start and InputCommand that input_ points into
   ByteBuffer input_message_;
   ByteBuffer headers_;  // the tether_invocation_header array
-  ByteBuffer result_;   // the encoded result while it is being queued
   tether_invocation_input input_{};
   ErrorSlot error_;  // the stream's errors
   ErrorSlot usage_;

@@ -116,12 +116,13 @@ Session::Session(const Allocator &allocator, const tether_session_options &optio
     : allocator_(allocator),
       options_(options),
       frame_out_limit_(inbound_limits(options).max_frame_payload),
-      reader_(inbound_limits(options)),
+      reader_(inbound_limits(options), &allocator_),
       reassembly_(allocator, options.max_message_size),
       inbound_(allocator),
       outbound_(allocator),
       inbound_budget_(options.inbound_budget, options.inbound_budget),
       outbound_budget_(options.outbound_high_watermark, options.outbound_low_watermark),
+      error_(&allocator_),
       pong_ceiling_(saturating_add(options.outbound_high_watermark, kPongAllowance)) {
   stats_.struct_size = sizeof stats_;
 }
@@ -527,8 +528,21 @@ Status Session::consume_output(size_t n) {
   outbound_.consume_front(n);
   stats_.bytes_out += n;
   if (outbound_budget_.release(n)) writable_ = true;
-  if (outbound_.empty() && outbound_.capacity() > outbound_budget_.high()) outbound_.shrink();
+  if (outbound_.empty() && (trim_output_ || outbound_.capacity() > outbound_budget_.high())) {
+    outbound_.shrink();
+    trim_output_ = false;
+  }
   return TETHER_OK;
+}
+
+void Session::trim() {
+  release_held();
+  if (inbound_.empty()) inbound_.shrink();
+  if (outbound_.empty()) {
+    outbound_.shrink();
+  } else {
+    trim_output_ = true;
+  }
 }
 
 void Session::stats(tether_session_stats *out) const {

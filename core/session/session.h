@@ -41,6 +41,10 @@ class Session {
   // finish_input() was called and every message read has been taken: nothing more
   // will ever come from next_event but WRITABLE.
   bool input_exhausted() const { return input_done_ && committed_ == 0; }
+  // The stream has nothing to do until more input: frees the queues that are empty
+  // now, and the output queue once the transport takes what it holds, so an idle
+  // stream keeps no buffer (a busy one keeps its blocks between messages).
+  void trim();
   // The largest payload of one control message (End, Error) send() accepts.
   uint32_t max_control_payload() const { return frame_out_limit_; }
 
@@ -81,6 +85,7 @@ class Session {
   uint8_t *held_ = nullptr;      // a dispatched reassembled message, freed next call
   uint64_t pong_ceiling_;        // outbound bytes above which Pongs wait
   bool writable_ = false;        // a WRITABLE event is due
+  bool trim_output_ = false;     // trim() ran: free the output queue once it drains
   bool closed_ = false;          // End or Error was queued
   bool input_done_ = false;
   bool failed_ = false;
