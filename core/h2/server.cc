@@ -177,6 +177,8 @@ ssize_t read_invocation(nghttp2_session *, int32_t, uint8_t *buf, size_t length,
   stats.struct_size = sizeof stats;
   {
     std::lock_guard<std::mutex> lock(s.mu);
+    // The output was cut inside a frame: nghttp2 resets the stream (INTERNAL_ERROR).
+    if (s.reset) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     const uint8_t *data = nullptr;
     size_t available = 0;
     // Once the epilogue has begun, nothing may come between its bytes.

@@ -56,6 +56,7 @@ struct Stream : std::enable_shared_from_this<Stream> {
   bool input_finished = false;
   bool closed = false;
   bool abandoned = false;  // under mu: body holds the epilogue
+  bool reset = false;      // under mu: the output was cut inside a frame: reset the stream
 
   Reply reply;  // dispatch (one thread at a time): a result waiting for room
   bool reply_held = false;
@@ -169,6 +170,10 @@ struct Server::Impl {
   // (init() only), as the request-path fuzzer does.
   void dispatch_queued();
   Status apply_reply(Stream &s);  // under s.mu
+  Status pump(Stream &s);         // under s.mu: a streamed value's next bytes
+  // Ends the stream with ErrorMessage 500{why}, or a reset when its output was cut
+  // inside a frame. Under s.mu.
+  void end_stream(Stream &s, const char *why);
   // Ends the response with ErrorMessage{code, why} once the invocation's output so far
   // is written (the runtime retries); false when out of memory. Under s.mu.
   bool abandon(Stream &s, uint32_t code, const char *why);
