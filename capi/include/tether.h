@@ -828,7 +828,8 @@ TETHER_API tether_status tether_reply_error(tether_reply *reply, uint32_t code, 
  * called once, on any of the endpoint's threads, when the producer is done with: the
  * value complete, replaced by a later tether_reply_* call, or the stream gone. A length over the
  * endpoint's max_output_size becomes the 413 Failure before produce is ever called.
- * TETHER_INVALID_ARGUMENT for a NULL reply or produce (release is not called then). */
+ * TETHER_INVALID_ARGUMENT for a NULL reply or produce, TETHER_NO_MEMORY (the reply is
+ * left as it was); release is not called then. */
 typedef size_t (*tether_reply_produce_fn)(void *state, uint8_t *buf, size_t capacity);
 typedef void (*tether_reply_release_fn)(void *state);
 TETHER_API tether_status tether_reply_stream(tether_reply *reply, uint64_t length,

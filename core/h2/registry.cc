@@ -23,8 +23,9 @@ Status Reply::value(const uint8_t *data, size_t length) {
 }
 
 Status Reply::stream(const Producer &producer) {
+  auto made = std::make_unique<Producer>(producer);  // first: a throw leaves the reply as it was
   set(Kind::kStream, 0, "", 0);
-  producer_ = producer;
+  producer_ = std::move(made);
   return TETHER_OK;
 }
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,13 +66,13 @@ class Reply {
   Kind kind() const { return kind_; }
   uint32_t code() const { return code_; }
   const std::string &bytes() const { return bytes_; }
-  const Producer &producer() const { return producer_; }
+  const Producer &producer() const { return *producer_; }  // kind() == kStream
 
  private:
   Status text(Kind kind, uint32_t code, std::string_view message, uint64_t limit, const char *call);
   void drop_producer() {
-    if (producer_.release != nullptr) producer_.release(producer_.state);
-    producer_ = Producer{};
+    if (producer_ && producer_->release != nullptr) producer_->release(producer_->state);
+    producer_.reset();
   }
   void set(Kind kind, uint32_t code, const void *data, size_t length) {
     drop_producer();  // the last accepted call wins
@@ -82,7 +83,7 @@ class Reply {
   Kind kind_ = Kind::kNone;
   uint32_t code_ = 0;
   std::string bytes_;
-  Producer producer_;
+  std::unique_ptr<Producer> producer_;  // apart: most replies are no stream
   uint64_t output_limit_ = UINT64_MAX;
   uint64_t error_limit_ = UINT64_MAX;
   std::atomic<bool> cancelled_{false};

@@ -114,7 +114,10 @@ FrameLimits inbound_limits(const tether_session_options &options) {
 
 Session::Session(const Allocator &allocator, const tether_session_options &options)
     : allocator_(allocator),
-      options_(options),
+      max_message_size_(options.max_message_size),
+      max_frame_payload_(options.max_frame_payload),
+      protocol_version_(options.protocol_version),
+      extensions_(options.extensions),
       frame_out_limit_(inbound_limits(options).max_frame_payload),
       reader_(inbound_limits(options), &allocator_),
       reassembly_(allocator, options.max_message_size),
@@ -145,7 +148,6 @@ Status Session::refuse(Status status, const char *format, ...) {
   error_.set(status, "%s", text);
   return status;
 }
-const tether_session_options &Session::options() const { return options_; }
 
 void Session::drop_inbound() {
   for (size_t at = 0; at < committed_;) {
@@ -168,7 +170,7 @@ void Session::release_held() {
   allocator_.release(held_);
   held_ = nullptr;
   // A burst of large messages must not keep its queue memory once dispatched.
-  if (inbound_.empty() && inbound_.capacity() > options_.max_frame_payload) inbound_.shrink();
+  if (inbound_.empty() && inbound_.capacity() > max_frame_payload_) inbound_.shrink();
 }
 
 // ---- Input -------------------------------------------------------------------
@@ -197,13 +199,13 @@ Status Session::feed(const uint8_t *data, size_t length, size_t *consumed) {
         break;
       default:
         status = reader_.error().status();
-        if (status == TETHER_FRAME_TOO_LARGE && !chunked(options_)) {
+        if (status == TETHER_FRAME_TOO_LARGE && (extensions_ & TETHER_EXT_CHUNKED) == 0) {
           // Without chunking the frame limit is the message limit: say so.
           error_.set(status,
                      "a %s message of %u bytes is over max_message_size %llu (chunked/1 not "
                      "negotiated: one frame per message)",
                      type_name(reader_.header().type), reader_.header().length,
-                     static_cast<unsigned long long>(options_.max_message_size));
+                     static_cast<unsigned long long>(max_message_size_));
         } else {
           error_.set(status, "%s", reader_.error().message());
         }
@@ -224,7 +226,7 @@ Status Session::feed(const uint8_t *data, size_t length, size_t *consumed) {
 // progress, then against the budget, and makes room for its payload.
 Status Session::admit_header() {
   const FrameHeader &header = reader_.header();
-  bool ping = (options_.extensions & TETHER_EXT_PING) != 0;
+  bool ping = (extensions_ & TETHER_EXT_PING) != 0;
   if ((header.type == TETHER_MSG_PING || header.type == TETHER_MSG_PONG) && !ping) {
     error_.set(TETHER_PROTOCOL_VIOLATION,
                "%s (type 0x%04x) on a stream that did not negotiate the ping/1 extension "
@@ -471,20 +473,20 @@ Status Session::check_message(uint16_t type, uint64_t length, bool budgeted) {
                   type_name(type), type_name(stream_type_),
                   static_cast<unsigned long long>(stream_left_));
   }
-  if (classify_type(type, options_.protocol_version) == TypeClass::kUnknown) {
+  if (classify_type(type, protocol_version_) == TypeClass::kUnknown) {
     return refuse(TETHER_INVALID_ARGUMENT, "send: message type 0x%04x is not known on protocol V%u",
-                  type, options_.protocol_version);
+                  type, protocol_version_);
   }
   if (type == TETHER_MSG_PING || type == TETHER_MSG_PONG) {
     return refuse(TETHER_INVALID_ARGUMENT,
                   "send: %s is not for the SDK to send (Pongs are queued by next_event)",
                   type_name(type));
   }
-  if (length > options_.max_message_size) {
+  if (length > max_message_size_) {
     return refuse(TETHER_MESSAGE_TOO_LARGE,
                   "a %s message of %llu bytes is over max_message_size %llu; nothing was queued",
                   type_name(type), static_cast<unsigned long long>(length),
-                  static_cast<unsigned long long>(options_.max_message_size));
+                  static_cast<unsigned long long>(max_message_size_));
   }
   if (interleavable_control(type) && length > frame_out_limit_) {
     return refuse(TETHER_MESSAGE_TOO_LARGE,

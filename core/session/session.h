@@ -58,7 +58,8 @@ class Session {
   Status consume_output(size_t n);
   void stats(tether_session_stats *out) const;
   const ErrorSlot &error() const;
-  const tether_session_options &options() const;
+  const Allocator &allocator() const { return allocator_; }
+  uint64_t max_message_size() const { return max_message_size_; }
   // finish_input() was called and every message read has been taken: nothing more
   // will ever come from next_event but WRITABLE.
   bool input_exhausted() const { return input_done_ && committed_ == 0; }
@@ -93,7 +94,11 @@ class Session {
   void release_held();
 
   Allocator allocator_;
-  tether_session_options options_;
+  // The options it keeps (not the whole struct: a session per idle stream).
+  uint64_t max_message_size_;
+  uint32_t max_frame_payload_;
+  uint32_t protocol_version_;
+  uint32_t extensions_;
   uint32_t frame_out_limit_;  // one outgoing frame's payload
   FrameReader reader_;
   Reassembler reassembly_;
