@@ -1,13 +1,16 @@
 // What an idle invocation stream costs the endpoint: starts tether-endpoint as its own
 // process, opens N streams over C connections that each send Start and one Ping
 // (ping/1 negotiated) and then nothing more, waits for every Pong, and reads the
-// endpoint's RSS before and after. Prints bytes per stream at each step of the
-// stream count, and the ratio to the 2 KiB target.
-//   idle_streams [--endpoint PATH] [--streams N] [--connections C] [--steps K]
+// endpoint's RSS before and after. Prints one line per stream count (bytes per stream
+// against stream count is a curve: fixed costs fall away, per-stream ones stay), the
+// sizes of the structs each stream holds, and the ratio to the 2 KiB target at the
+// largest count.
+//   idle_streams [--endpoint PATH] [--counts N,N,...] [--connections C]
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -19,8 +22,11 @@
 #include "h2/client.h"
 #include "h2/net.h"
 #include "h2/runtime_messages.h"
+#include "h2/server_impl.h"
+#include "invocation/invocation.h"
 #include "observe.h"
 #include "prober/ping_codec.h"
+#include "session/session.h"
 #include "tether.h"
 
 namespace {
@@ -77,11 +83,13 @@ bool spawn(const std::string &path, uint32_t streams_per_connection, Child *chil
 
 int main(int argc, char **argv) {
   std::string endpoint = "build/tether-endpoint";
-  uint32_t streams = 10000, connections = 10, steps = 4;
+  std::vector<uint32_t> counts{1000, 2000, 5000, 10000};
+  uint32_t connections = 10;
   CLI::App app("Bytes of endpoint RSS per idle invocation stream (Start and one Ping each).");
   tether::cli::init(app, "idle_streams");
   app.add_option("--endpoint", endpoint, "The endpoint program")->capture_default_str();
-  app.add_option("--streams", streams, "Idle streams in all")
+  app.add_option("--counts", counts, "Stream counts measured, each one line (the last: the target)")
+      ->delimiter(',')
       ->check(tether::cli::decimal())
       ->check(CLI::Range(1u, 1000000u))
       ->capture_default_str();
@@ -89,13 +97,15 @@ int main(int argc, char **argv) {
       ->check(tether::cli::decimal())
       ->check(CLI::Range(1u, 1000u))
       ->capture_default_str();
-  app.add_option("--steps", steps, "Points measured on the way to --streams")
-      ->check(tether::cli::decimal())
-      ->check(CLI::Range(1u, 100u))
-      ->capture_default_str();
   std::string text;
   tether::cli::Outcome outcome = tether::cli::parse(app, argc, argv, &text);
   if (outcome != tether::cli::Outcome::kRun) return tether::cli::finish(outcome, text);
+  if (!std::is_sorted(counts.begin(), counts.end()) ||
+      std::adjacent_find(counts.begin(), counts.end()) != counts.end()) {
+    return tether::cli::finish(tether::cli::Outcome::kUsageError,
+                               tether::cli::usage_error(app, "--counts must be increasing"));
+  }
+  const uint32_t streams = counts.back();
 
   uint32_t per_connection = (streams + connections - 1) / connections;
   Child child;
@@ -160,19 +170,20 @@ int main(int argc, char **argv) {
               connections);
   std::printf("%10s %14s %16s\n", "streams", "RSS added", "bytes/stream");
   uint64_t per_stream = 0;
-  for (uint32_t step = 1; step <= steps; ++step) {
-    uint64_t goal = uint64_t{streams} * step / steps;
-    if (goal <= opened - connections) continue;
+  for (uint32_t goal : counts) {
     if (!open(goal - (opened - connections))) {
-      std::fprintf(stderr, "idle_streams: not every Ping was answered at %llu streams\n",
-                   static_cast<unsigned long long>(goal));
+      std::fprintf(stderr, "idle_streams: not every Ping was answered at %u streams\n", goal);
       return 1;
     }
     uint64_t added = tether::conformance::resident_bytes(child.pid) - baseline;
     per_stream = added / goal;
-    std::printf("%10llu %11.1f MiB %16llu\n", static_cast<unsigned long long>(goal),
-                added / 1048576.0, static_cast<unsigned long long>(per_stream));
+    std::printf("%10u %11.1f MiB %16llu\n", goal, added / 1048576.0,
+                static_cast<unsigned long long>(per_stream));
   }
+  // What each stream holds of the endpoint's own structs (the rest is their buffers,
+  // nghttp2's stream and the allocator's headers: docs/endpoint.md).
+  std::printf("structs per stream: h2::Stream %zu B, Invocation %zu B, Session %zu B\n",
+              sizeof(tether::h2::Stream), sizeof(tether::Invocation), sizeof(tether::Session));
   std::printf("bytes per idle stream at %u streams: %llu, %.2fx the target of %llu (%s)\n", streams,
               static_cast<unsigned long long>(per_stream), double(per_stream) / double(kTarget),
               static_cast<unsigned long long>(kTarget), per_stream <= kTarget ? "met" : "NOT met");

@@ -656,6 +656,35 @@ TETHER_API tether_status tether_invocation_fail_terminal(tether_invocation *invo
 TETHER_API tether_status tether_invocation_fail_retryable(tether_invocation *invocation,
                                                           uint32_t code, const char *message,
                                                           size_t length);
+/* Streamed output: OutputCommand{value} of length value bytes, produced piecewise, so
+ * the output queued stays bounded by the session's high watermark alone (not the
+ * watermark plus one whole message). begin() checks the length against the output
+ * limit before anything is queued: over it, the 413 Failure is queued instead and
+ * TETHER_MESSAGE_TOO_LARGE returned, as tether_invocation_complete does. Otherwise it
+ * returns TETHER_INVALID_STATE unless the state is RUNNING with no output open (two
+ * outputs at once, or after complete/fail_*), and TETHER_WOULD_BLOCK (nothing queued)
+ * at the high watermark: call again after a WRITABLE event.
+ * write(): queues the next value bytes, as many as fit under the high watermark
+ * (*written; a short write is no error); TETHER_WOULD_BLOCK (*written = 0) when none
+ * fit: write the rest after the next WRITABLE event. More bytes than the length left is
+ * TETHER_INVALID_ARGUMENT (nothing queued); written may be NULL. Once the stream has
+ * ended under an open output (it failed: see below), write and finish return
+ * TETHER_CLOSED. finish(): once all length bytes were
+ * written (else TETHER_INVALID_STATE, and the output stays open); End follows as after
+ * complete(). While an output is open, complete and fail_* are TETHER_INVALID_STATE.
+ * On the wire: with chunked/1 the message leaves as CONTINUED chunks of at most
+ * max_frame_payload, each header written with its first byte, and Pongs go between
+ * chunks. Without chunked/1 it is one frame whose header announces the whole length:
+ * memory is still bounded by the watermark (bytes leave as they are written), but a
+ * Ping read meanwhile is answered only after the frame's last byte (poll returns
+ * TETHER_WOULD_BLOCK until then). A stream that fails while a frame is open cannot put
+ * its ErrorMessage inside it: it ends there; end the response (or reset it). */
+TETHER_API tether_status tether_invocation_output_begin(tether_invocation *invocation,
+                                                        uint64_t length);
+TETHER_API tether_status tether_invocation_output_write(tether_invocation *invocation,
+                                                        const uint8_t *data, size_t length,
+                                                        size_t *written);
+TETHER_API tether_status tether_invocation_output_finish(tether_invocation *invocation);
 /* TETHER_INVOCATION_DONE for NULL. */
 TETHER_API tether_invocation_state tether_invocation_state_get(const tether_invocation *invocation);
 /* The underlying session's counters (pings_answered, bytes, peaks); struct_size set by
@@ -787,6 +816,25 @@ TETHER_API tether_status tether_reply_failure(tether_reply *reply, uint32_t code
 /* ErrorMessage{code, message}: the runtime retries the attempt. */
 TETHER_API tether_status tether_reply_error(tether_reply *reply, uint32_t code, const char *message,
                                             size_t length);
+/* A streamed value: OutputCommand{value} of length bytes that produce writes piecewise,
+ * so the endpoint never holds the whole value (its queued output stays under the
+ * session's high watermark; see tether_invocation_output_begin for the wire). The
+ * handler returns at once; after it, on a dispatch thread, whenever the stream has
+ * room, produce(state, buf, capacity) writes the next bytes into buf and returns how
+ * many (1..capacity; capacity never exceeds the bytes left). It runs with the
+ * stream's lock held: it must not block for long nor call into the endpoint.
+ * Returning 0 (or more than capacity) ends the stream with a retryable ErrorMessage
+ * 500, or with a reset when a frame was already begun. release (may be NULL) is
+ * called once, on any of the endpoint's threads, when the producer is done with: the
+ * value complete, replaced by a later tether_reply_* call, or the stream gone. A length over the
+ * endpoint's max_output_size becomes the 413 Failure before produce is ever called.
+ * TETHER_INVALID_ARGUMENT for a NULL reply or produce, TETHER_NO_MEMORY (the reply is
+ * left as it was); release is not called then. */
+typedef size_t (*tether_reply_produce_fn)(void *state, uint8_t *buf, size_t capacity);
+typedef void (*tether_reply_release_fn)(void *state);
+TETHER_API tether_status tether_reply_stream(tether_reply *reply, uint64_t length,
+                                             tether_reply_produce_fn produce,
+                                             tether_reply_release_fn release, void *state);
 /* 1 once the stream was reset (its result will be dropped), else 0 (also for NULL).
  * Safe to call from the handler at any time while it runs. */
 TETHER_API int tether_reply_cancelled(const tether_reply *reply);

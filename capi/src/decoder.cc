@@ -7,7 +7,8 @@ struct tether_decoder {
   tether_decoder(const tether_decoder_options &options, const tether::Allocator &allocator)
       : allocator(allocator),
         frames(tether::FrameLimits{options.max_frame_payload, options.allow_continued != 0},
-               options.max_buffered, allocator) {}
+               options.max_buffered, allocator),
+        usage(&this->allocator) {}
   tether::Allocator allocator;
   tether::FrameDecoder frames;
   tether::ErrorSlot usage;  // misuse of the handle, apart from stream errors

@@ -7,7 +7,7 @@
 #include "options.h"
 
 struct tether_invocation {
-  explicit tether_invocation(tether::Invocation *core) : core(core) {}
+  explicit tether_invocation(tether::Invocation *core) : core(core), usage(&core->allocator()) {}
   tether::Invocation *core;
   tether::ErrorSlot usage;  // misuse of the handle, apart from the invocation's own errors
   bool usage_error = false;
@@ -154,6 +154,25 @@ tether_status tether_invocation_fail_retryable(tether_invocation *invocation, ui
                                                const char *message, size_t length) {
   if (invocation == nullptr) return TETHER_INVALID_ARGUMENT;
   return begin(invocation)->fail_retryable(code, message, length);
+}
+
+tether_status tether_invocation_output_begin(tether_invocation *invocation, uint64_t length) {
+  if (invocation == nullptr) return TETHER_INVALID_ARGUMENT;
+  return begin(invocation)->output_begin(length);
+}
+
+tether_status tether_invocation_output_write(tether_invocation *invocation, const uint8_t *data,
+                                             size_t length, size_t *written) {
+  size_t ignored = 0;
+  if (written == nullptr) written = &ignored;
+  *written = 0;
+  if (invocation == nullptr) return TETHER_INVALID_ARGUMENT;
+  return begin(invocation)->output_write(data, length, written);
+}
+
+tether_status tether_invocation_output_finish(tether_invocation *invocation) {
+  if (invocation == nullptr) return TETHER_INVALID_ARGUMENT;
+  return begin(invocation)->output_finish();
 }
 
 tether_invocation_state tether_invocation_state_get(const tether_invocation *invocation) {

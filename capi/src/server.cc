@@ -68,6 +68,17 @@ tether_status tether_reply_error(tether_reply *reply, uint32_t code, const char 
   }
 }
 
+tether_status tether_reply_stream(tether_reply *reply, uint64_t length,
+                                  tether_reply_produce_fn produce, tether_reply_release_fn release,
+                                  void *state) {
+  if (reply == nullptr || produce == nullptr) return TETHER_INVALID_ARGUMENT;
+  try {
+    return reply_of(reply)->stream(tether::h2::Reply::Producer{produce, release, state, length});
+  } catch (const std::bad_alloc &) {
+    return TETHER_NO_MEMORY;
+  }
+}
+
 int tether_reply_cancelled(const tether_reply *reply) {
   return reply != nullptr && reinterpret_cast<const tether::h2::Reply *>(reply)->cancelled();
 }

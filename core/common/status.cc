@@ -1,6 +1,7 @@
 #include "common/status.h"
 
 #include <cstdio>
+#include <cstring>
 #include <iterator>
 
 namespace tether {
@@ -77,17 +78,36 @@ Status ErrorSlot::set(Status status, const char *format, ...) {
   status_ = status;
   const tether_status_info *info = status_info(status);
   failed_ = info != nullptr && info->fatal;
+  // Formatted aside first: an argument may be this slot's own text.
+  char text[kCapacity];
   va_list args;
   va_start(args, format);
-  std::vsnprintf(message_, sizeof message_, format, args);
+  std::vsnprintf(text, sizeof text, format, args);
   va_end(args);
+  if (text_ == nullptr) {
+    Allocator libc;
+    text_ = static_cast<char *>((allocator_ ? *allocator_ : libc).allocate(kCapacity));
+  }
+  if (text_ != nullptr) std::memcpy(text_, text, sizeof text);
   return status;
+}
+
+const char *ErrorSlot::message() const {
+  if (text_ != nullptr) return text_;
+  if (status_ == TETHER_OK) return "";
+  const tether_status_info *info = status_info(status_);
+  return info != nullptr ? info->message : "unknown status";
 }
 
 void ErrorSlot::clear() {
   status_ = TETHER_OK;
   failed_ = false;
-  message_[0] = '\0';
+  if (text_ != nullptr) text_[0] = '\0';
+}
+
+ErrorSlot::~ErrorSlot() {
+  Allocator libc;
+  (allocator_ ? *allocator_ : libc).release(text_);
 }
 
 }  // namespace tether

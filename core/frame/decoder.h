@@ -19,7 +19,10 @@ class FrameDecoder {
  public:
   // max_buffered bounds the queued frames including their headers.
   FrameDecoder(const FrameLimits &limits, size_t max_buffered, const Allocator &allocator)
-      : reader_(limits), max_buffered_(max_buffered), queue_(allocator) {}
+      : allocator_(allocator),
+        reader_(limits, &allocator_),
+        max_buffered_(max_buffered),
+        queue_(allocator) {}
 
   // Consumes input until it is exhausted (TETHER_OK), the next frame does not fit
   // under max_buffered (TETHER_WOULD_BLOCK) or the input is malformed (its status).
@@ -32,6 +35,7 @@ class FrameDecoder {
  private:
   Status start_frame();
 
+  Allocator allocator_;  // first: the reader's error text uses it
   FrameReader reader_;
   size_t max_buffered_;
   ByteBuffer queue_;             // records: 8 bytes of FrameHeader, then the payload

@@ -26,7 +26,9 @@ class FrameReader {
     bool end_of_frame = false;
   };
 
-  explicit FrameReader(const FrameLimits &limits) : limits_(limits) {}
+  // allocator (the owner's, outliving the reader; nullptr: libc) holds the error text.
+  explicit FrameReader(const FrameLimits &limits, const Allocator *allocator = nullptr)
+      : limits_(limits), error_(allocator) {}
 
   // One step over in[0..length). A frame with an empty payload yields kHeader then
   // one kPayload of size 0 with end_of_frame set.

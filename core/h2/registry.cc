@@ -22,6 +22,13 @@ Status Reply::value(const uint8_t *data, size_t length) {
   return TETHER_OK;
 }
 
+Status Reply::stream(const Producer &producer) {
+  auto made = std::make_unique<Producer>(producer);  // first: a throw leaves the reply as it was
+  set(Kind::kStream, 0, "", 0);
+  producer_ = std::move(made);
+  return TETHER_OK;
+}
+
 Status Reply::failure(uint32_t code, std::string_view message) {
   return text(Kind::kFailure, code, message, output_limit_, "tether_reply_failure");
 }

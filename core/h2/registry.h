@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,7 +19,20 @@ namespace tether::h2 {
 // refuse, at the call, text the invocation would refuse (not UTF-8, over the limits).
 class Reply {
  public:
-  enum class Kind { kNone, kValue, kFailure, kError };
+  enum class Kind { kNone, kValue, kFailure, kError, kStream };
+
+  // A value of known length produced piecewise (tether_reply_stream).
+  struct Producer {
+    tether_reply_produce_fn produce = nullptr;
+    tether_reply_release_fn release = nullptr;
+    void *state = nullptr;
+    uint64_t length = 0;
+  };
+
+  Reply() = default;
+  Reply(const Reply &) = delete;
+  Reply &operator=(const Reply &) = delete;
+  ~Reply() { drop_producer(); }
 
   // An oversize value is no refusal: it becomes the 413 Failure.
   Status value(const uint8_t *data, size_t length);
@@ -26,6 +40,9 @@ class Reply {
   Status failure(uint32_t code, std::string_view message);
   // Retryable error (ErrorMessage): the runtime retries the attempt.
   Status error(uint32_t code, std::string_view message);
+  // A streamed value: the server calls produce for its bytes after the handler
+  // returned, as room allows; release once, when the producer is done with.
+  Status stream(const Producer &producer);
 
   // Set by the server before the handler runs: the invocation's output limit and the
   // largest ErrorMessage payload it can send.
@@ -43,15 +60,22 @@ class Reply {
   void release() {
     kind_ = Kind::kNone;
     std::string().swap(bytes_);
+    drop_producer();
   }
 
   Kind kind() const { return kind_; }
   uint32_t code() const { return code_; }
   const std::string &bytes() const { return bytes_; }
+  const Producer &producer() const { return *producer_; }  // kind() == kStream
 
  private:
   Status text(Kind kind, uint32_t code, std::string_view message, uint64_t limit, const char *call);
+  void drop_producer() {
+    if (producer_ && producer_->release != nullptr) producer_->release(producer_->state);
+    producer_.reset();
+  }
   void set(Kind kind, uint32_t code, const void *data, size_t length) {
+    drop_producer();  // the last accepted call wins
     kind_ = kind;
     code_ = code;
     bytes_.assign(static_cast<const char *>(data), length);
@@ -59,6 +83,7 @@ class Reply {
   Kind kind_ = Kind::kNone;
   uint32_t code_ = 0;
   std::string bytes_;
+  std::unique_ptr<Producer> producer_;  // apart: most replies are no stream
   uint64_t output_limit_ = UINT64_MAX;
   uint64_t error_limit_ = UINT64_MAX;
   std::atomic<bool> cancelled_{false};

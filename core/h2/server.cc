@@ -61,6 +61,7 @@ int on_begin_headers(nghttp2_session *h2, const nghttp2_frame *frame, void *user
   auto stream = std::make_shared<Stream>();
   stream->id = frame->hd.stream_id;
   stream->connection = &c;
+  stream->request = std::make_unique<Request>();
   c.streams[stream->id] = stream;
   nghttp2_session_set_stream_user_data(h2, stream->id, stream.get());
   c.server->streams_total.fetch_add(1, std::memory_order_relaxed);
@@ -72,7 +73,8 @@ int on_header(nghttp2_session *h2, const nghttp2_frame *frame, const uint8_t *na
               void *user_data) {
   if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
   Stream *s = stream_of(h2, frame->hd.stream_id);
-  if (s == nullptr) return 0;
+  if (s == nullptr || s->request == nullptr) return 0;
+  Request &request = *s->request;
   // Counted as SETTINGS_MAX_HEADER_LIST_SIZE counts; over the limit nghttp2 resets the
   // stream (and keeps decoding the block, so the connection's HPACK state stays whole).
   Server::Impl &server = server_of(user_data);
@@ -86,17 +88,17 @@ int on_header(nghttp2_session *h2, const nghttp2_frame *frame, const uint8_t *na
   std::string_view key(reinterpret_cast<const char *>(name), name_length);
   std::string text(reinterpret_cast<const char *>(value), value_length);
   if (key == ":method") {
-    s->request.method = std::move(text);
+    request.method = std::move(text);
   } else if (key == ":path") {
-    s->request.path = std::move(text);
+    request.path = std::move(text);
   } else if (key == "content-type") {
-    s->request.content_type = std::move(text);
+    request.content_type = std::move(text);
   } else if (key == "accept") {
-    s->request.accept = std::move(text);
+    request.accept = std::move(text);
   } else if (key == TETHER_EXTENSIONS_HEADER) {
     // Repeated fields combine as one comma-separated list (RFC 9110 5.3).
-    if (!s->request.extensions.empty()) s->request.extensions += ',';
-    s->request.extensions += text;
+    if (!request.extensions.empty()) request.extensions += ',';
+    request.extensions += text;
   }
   return 0;
 }
@@ -196,10 +198,12 @@ ssize_t read_invocation(nghttp2_session *, int32_t, uint8_t *buf, size_t length,
   stats.struct_size = sizeof stats;
   {
     std::lock_guard<std::mutex> lock(s.mu);
+    // The output was cut inside a frame: nghttp2 resets the stream (INTERNAL_ERROR).
+    if (s.reset) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     const uint8_t *data = nullptr;
     size_t available = 0;
     // Once the epilogue has begun, nothing may come between its bytes.
-    while (!(s.abandoned && s.epilogue_sent > 0) && n < length &&
+    while (!(s.abandoned && s.body_sent > 0) && n < length &&
            s.invocation->pending_output(&data, &available) == TETHER_OK && available > 0) {
       size_t take = std::min(available, length - n);
       std::memcpy(buf + n, data, take);
@@ -207,15 +211,15 @@ ssize_t read_invocation(nghttp2_session *, int32_t, uint8_t *buf, size_t length,
       n += take;
     }
     s.invocation->pending_output(&data, &available);
-    if (s.abandoned && s.epilogue_sent > 0) available = 0;
+    if (s.abandoned && s.body_sent > 0) available = 0;
     tether_invocation_state state = s.invocation->state();
     finished = state == TETHER_INVOCATION_DONE && available == 0;
     if (s.abandoned && available == 0) {
-      size_t take = std::min(s.epilogue.size() - s.epilogue_sent, length - n);
-      std::memcpy(buf + n, s.epilogue.data() + s.epilogue_sent, take);
-      s.epilogue_sent += take;
+      size_t take = std::min(s.body.size() - s.body_sent, length - n);
+      std::memcpy(buf + n, s.body.data() + s.body_sent, take);
+      s.body_sent += take;
       n += take;
-      finished = s.epilogue_sent == s.epilogue.size();
+      finished = s.body_sent == s.body.size();
     }
     ending = state == TETHER_INVOCATION_ENDING;
     s.invocation->session_stats(&stats);
@@ -564,40 +568,44 @@ bool Server::Impl::flush(Connection &c) {
 }
 
 void Server::Impl::start_stream(Connection &c, Stream &s) {
-  s.route = route(s.request, registry, options.max_protocol_version, options.extensions);
+  if (s.request == nullptr) return;  // routed already
+  Route route =
+      tether::h2::route(*s.request, registry, options.max_protocol_version, options.extensions);
+  s.request.reset();  // routed: the header fields are not needed any more
   nghttp2_data_provider provider{};
   provider.source.ptr = &s;
-  if (s.route.kind == Route::Kind::kInvoke) {
+  if (route.kind == Route::Kind::kInvoke) {
     tether_session_options session = options.session;
-    session.protocol_version = s.route.protocol_version;
-    session.extensions = s.route.extensions;
+    session.protocol_version = route.protocol_version;
+    session.extensions = route.extensions;
     Status status = TETHER_OK;
     s.invocation = Invocation::create(&session, options.max_output_size, &status);
     if (s.invocation == nullptr) {
-      s.route.kind = Route::Kind::kRefuse;
-      s.route.status = 500;
-      s.route.content_type = "text/plain; charset=utf-8";
-      s.route.body =
-          std::string("cannot start the invocation: ") + tether_status_str(status) + "\n";
+      route.kind = Route::Kind::kRefuse;
+      route.status = 500;
+      route.content_type = "text/plain; charset=utf-8";
+      route.body = std::string("cannot start the invocation: ") + tether_status_str(status) + "\n";
     }
   }
-  if (s.route.kind == Route::Kind::kStats) s.route.body = stats_json(stats());
+  if (route.kind == Route::Kind::kStats) route.body = stats_json(stats());
   if (s.invocation != nullptr) {
+    s.handler = route.handler;
     invocations_total.fetch_add(1, std::memory_order_relaxed);
     open_invocations.fetch_add(1, std::memory_order_relaxed);
     provider.read_callback = read_invocation;
   } else {
-    if (s.route.kind == Route::Kind::kRefuse) refused_total.fetch_add(1, std::memory_order_relaxed);
-    s.body = std::move(s.route.body);
+    if (route.kind == Route::Kind::kRefuse) refused_total.fetch_add(1, std::memory_order_relaxed);
+    s.body = std::move(route.body);
     provider.read_callback = read_body;
   }
-  std::string status = std::to_string(s.route.status);
+  std::string status = std::to_string(route.status);
   std::string length = std::to_string(s.body.size());
   std::vector<nghttp2_nv> headers{header(":status", status),
-                                  header("content-type", s.route.content_type)};
+                                  header("content-type", route.content_type)};
   if (s.invocation == nullptr) headers.push_back(header("content-length", length));
-  std::string accepted = s.invocation ? format_extensions(s.route.extensions) : "";
+  std::string accepted = s.invocation ? format_extensions(route.extensions) : "";
   if (!accepted.empty()) headers.push_back(header(TETHER_EXTENSIONS_HEADER, accepted));
+  // nghttp2 copies the fields (no NO_COPY flags), so they may go with this frame.
   nghttp2_submit_response(c.h2, s.id, headers.data(), headers.size(), &provider);
 }
 

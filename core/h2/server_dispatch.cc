@@ -64,6 +64,8 @@ Status Server::Impl::apply_reply(Stream &s) {
       return s.invocation->fail_terminal(r.code(), b.data(), b.size());
     case Reply::Kind::kError:
       return s.invocation->fail_retryable(r.code(), b.data(), b.size());
+    case Reply::Kind::kStream:
+      return pump(s);
     case Reply::Kind::kNone:
       break;
   }
@@ -71,7 +73,46 @@ Status Server::Impl::apply_reply(Stream &s) {
   return s.invocation->abort(500, kNoResult, sizeof kNoResult - 1);
 }
 
+// A streamed value: begins the output, then asks the producer for as many bytes as
+// the session has room for. WOULD_BLOCK: the rest waits until the I/O thread takes
+// output (it reschedules the stream then). The buffer is the only copy of the value
+// the endpoint makes besides its output queue.
+Status Server::Impl::pump(Stream &s) {
+  Invocation &invocation = *s.invocation;
+  const Reply::Producer &producer = s.reply.producer();
+  if (!invocation.output_open()) {
+    // WOULD_BLOCK: held; MESSAGE_TOO_LARGE: the 413 Failure went instead.
+    Status status = invocation.output_begin(producer.length);
+    if (status != TETHER_OK) return status;
+  }
+  uint8_t piece[64 << 10];
+  for (;;) {
+    if (invocation.output_left() == 0) return invocation.output_finish();
+    size_t room = static_cast<size_t>(std::min<uint64_t>(invocation.output_room(), sizeof piece));
+    if (room == 0) return TETHER_WOULD_BLOCK;
+    size_t n = producer.produce(producer.state, piece, room);
+    if (n == 0 || n > room) {
+      static constexpr char kShort[] = "the handler's streamed value stopped short of its length";
+      end_stream(s, kShort);
+      return TETHER_OK;  // the stream ended: the reply is done with
+    }
+    size_t written = 0;
+    Status status = invocation.output_write(piece, n, &written);  // all of it: n <= room
+    if (status != TETHER_OK) return status;
+  }
+}
+
+void Server::Impl::end_stream(Stream &s, const char *why) {
+  if (s.invocation->abort(500, why, std::strlen(why)) == TETHER_TRUNCATED) s.reset = true;
+}
+
 bool Server::Impl::abandon(Stream &s, uint32_t code, const char *why) {
+  if (s.invocation->output_open()) {
+    // Nothing may follow its pending bytes but the rest of the value: the invocation
+    // ends it (an ErrorMessage between chunks, or a reset inside a frame).
+    if (s.invocation->abort(code, why, std::strlen(why)) == TETHER_TRUNCATED) s.reset = true;
+    return true;
+  }
   Allocator allocator;
   ByteBuffer body(allocator), frame(allocator);
   if (encode_error(body, code, why, std::strlen(why)) != TETHER_OK ||
@@ -79,7 +120,7 @@ bool Server::Impl::abandon(Stream &s, uint32_t code, const char *why) {
           TETHER_OK) {
     return false;  // out of memory: the peer's own timeout ends the stream
   }
-  s.epilogue.assign(reinterpret_cast<const char *>(frame.data()), frame.size());
+  s.body.assign(reinterpret_cast<const char *>(frame.data()), frame.size());
   s.abandoned = true;
   return true;
 }
@@ -100,9 +141,9 @@ void Server::Impl::dispatch(Stream &s) {
           // of memory or a bug: the stream still ends, with an ErrorMessage saying so.
           if (s.invocation->state() == TETHER_INVOCATION_RUNNING) {
             char why[200];
-            int n = snprintf(why, sizeof why, "the handler's result could not be sent: %s",
-                             s.invocation->error().message());
-            s.invocation->abort(500, why, std::min(size_t(n), sizeof why - 1));
+            snprintf(why, sizeof why, "the handler's result could not be sent: %s",
+                     s.invocation->error().message());
+            end_stream(s, why);
           }
           s.reply_held = false;
           s.reply.release();
@@ -119,7 +160,7 @@ void Server::Impl::dispatch(Stream &s) {
     if (event.kind == TETHER_INVOCATION_EVENT_RUN) {
       if (s.reply.cancelled()) return;
       // input() stays valid and unchanged until a result is accepted.
-      const Handler &handler = *s.route.handler;
+      const Handler &handler = *s.handler;
       s.reply.limits(s.invocation->output_limit(), s.invocation->error_limit());
       handler.fn(s.invocation->input(), s.reply, handler.user_data);
       s.reply_held = true;

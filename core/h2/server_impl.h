@@ -36,11 +36,15 @@ struct Connection;
 struct Stream : std::enable_shared_from_this<Stream> {
   enum Schedule { kIdle, kQueued, kRunning, kRunningDirty };
 
+  // Fields are kept few and small: thousands of idle streams each hold one
+  // (docs/endpoint.md, "Memory per idle stream").
   int32_t id = 0;
   Connection *connection = nullptr;  // io; valid while !closed
-  Request request;                   // io, until routed
-  Route route;                       // set once by io before any dispatch
-  std::string body;                  // a static response (manifest, refusal)
+  std::unique_ptr<Request> request;  // io: from the first header until routed, then freed
+  const Handler *handler = nullptr;  // an invocation's; set once by io before any dispatch
+  // A static response (manifest, refusal), io; or, under mu, the ErrorMessage frame
+  // that ends a response the endpoint abandoned (shutdown's deadline).
+  std::string body;
   size_t body_sent = 0;
   size_t header_bytes = 0;  // io: of the request's header block, as max_header_block counts
 
@@ -51,12 +55,8 @@ struct Stream : std::enable_shared_from_this<Stream> {
   bool input_ended = false;
   bool input_finished = false;
   bool closed = false;
-
-  // Under mu: the ErrorMessage frame that ends a response the endpoint abandoned
-  // (shutdown's deadline).
-  bool abandoned = false;
-  std::string epilogue;
-  size_t epilogue_sent = 0;
+  bool abandoned = false;  // under mu: body holds the epilogue
+  bool reset = false;      // under mu: the output was cut inside a frame: reset the stream
 
   Reply reply;  // dispatch (one thread at a time): a result waiting for room
   bool reply_held = false;
@@ -173,6 +173,10 @@ struct Server::Impl {
   // (init() only), as the request-path fuzzer does.
   void dispatch_queued();
   Status apply_reply(Stream &s);  // under s.mu
+  Status pump(Stream &s);         // under s.mu: a streamed value's next bytes
+  // Ends the stream with ErrorMessage 500{why}, or a reset when its output was cut
+  // inside a frame. Under s.mu.
+  void end_stream(Stream &s, const char *why);
   // Ends the response with ErrorMessage{code, why} once the invocation's output so far
   // is written (the runtime retries); false when out of memory. Under s.mu.
   bool abandon(Stream &s, uint32_t code, const char *why);

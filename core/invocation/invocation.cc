@@ -43,7 +43,8 @@ Invocation::Invocation(const Allocator &allocator, Session *session, uint64_t ou
       start_(allocator),
       input_message_(allocator),
       headers_(allocator),
-      result_(allocator) {}
+      error_(&allocator_),
+      usage_(&allocator_) {}
 
 Invocation::~Invocation() { Session::destroy(session_); }
 
@@ -87,12 +88,18 @@ Status Invocation::poll(tether_invocation_event *event) {
                         "the input ended after Start, before InputCommand");
         }
       }
-      if (state_ != TETHER_INVOCATION_ENDING) return TETHER_EMPTY;
+      if (state_ != TETHER_INVOCATION_ENDING) {
+        // Idle until more input: keep no buffer meanwhile (a streamed output keeps its own).
+        if (!streaming_) session_->trim();
+        return TETHER_EMPTY;
+      }
       status = send_end();
       if (status != TETHER_OK) return status;
       continue;  // reports DONE
     }
-    if (status == TETHER_WOULD_BLOCK) return status;  // a Pong waits for output to drain
+    if (status == TETHER_WOULD_BLOCK) {  // a Pong waits for output to drain (or a frame)
+      return usage(status, "%s", session_->error().message());
+    }
     if (status == TETHER_NO_MEMORY) {
       // No room for a Pong: a refusal, not a failed session, so nothing has told the
       // runtime yet. A retryable ErrorMessage ends the stream (the attempt is retried).
@@ -174,7 +181,8 @@ Status Invocation::on_message(const tether_event &message, tether_invocation_eve
 
 Status Invocation::keep(ByteBuffer &buffer, const tether_event &message) {
   buffer.clear();
-  Status status = buffer.append(message.data, message.length, SIZE_MAX);
+  // Exactly its size: the copy is never appended to, and an idle stream keeps Start's.
+  Status status = buffer.append(message.data, message.length, message.length);
   if (status != TETHER_OK) {
     error_.set(status, "no memory for a %s of %zu bytes", type_name(message.type), message.length);
   }
@@ -207,17 +215,25 @@ Status Invocation::queue_final(uint16_t type, uint32_t code, const char *text, s
   bool error = type == TETHER_MSG_ERROR;
   uint64_t limit = error ? error_limit() : output_limit_;
   length = fitting(code, text, length, limit);
-  result_.clear();
-  Status status = error ? encode_error(result_, code, text, length)
-                        : encode_output_failure(result_, code, text, length);
-  if (status == TETHER_OK) status = session_->send_final(type, result_.data(), result_.size());
-  result_.shrink();
+  ByteBuffer result(allocator_);
+  Status status = error ? encode_error(result, code, text, length)
+                        : encode_output_failure(result, code, text, length);
+  if (status == TETHER_OK) status = session_->send_final(type, result.data(), result.size());
   state_ = error || status != TETHER_OK ? TETHER_INVOCATION_DONE : TETHER_INVOCATION_ENDING;
   return status;
 }
 
 Status Invocation::abort(uint32_t code, const char *text, size_t length) {
   if (state_ == TETHER_INVOCATION_DONE) return TETHER_CLOSED;
+  if (streaming_) {
+    streaming_ = false;
+    if (!session_->cut_stream()) {
+      state_ = TETHER_INVOCATION_DONE;
+      return error_.set(TETHER_TRUNCATED,
+                        "the streamed output was cut inside a frame, so no ErrorMessage can "
+                        "follow: reset the stream (the runtime retries)");
+    }
+  }
   Status status = queue_final(TETHER_MSG_ERROR, code, text, length);
   if (status != TETHER_OK) return error_.set(status, "the ErrorMessage could not be queued");
   return TETHER_OK;
@@ -235,6 +251,11 @@ Status Invocation::usage(Status status, const char *format, ...) {
 }
 
 Status Invocation::check_result(const char *call) {
+  if (streaming_) {
+    return usage(TETHER_INVALID_STATE,
+                 "%s: a streamed output is open (%llu value bytes to come): finish it first", call,
+                 static_cast<unsigned long long>(session_->stream_left()));
+  }
   if (state_ == TETHER_INVOCATION_RUNNING) return TETHER_OK;
   static constexpr const char *kStates[] = {"waiting for Start", "waiting for InputCommand",
                                             "running", "ending", "done"};
@@ -242,13 +263,14 @@ Status Invocation::check_result(const char *call) {
                kStates[state_]);
 }
 
-Status Invocation::queue_result(uint16_t type) {
-  Status status = session_->send(type, result_.data(), result_.size());
+// The encoded result is the caller's, freed when it returns (a retry after WOULD_BLOCK
+// encodes it again), so a refused result never stays allocated.
+Status Invocation::queue_result(uint16_t type, const ByteBuffer &result) {
+  Status status = session_->send(type, result.data(), result.size());
   if (status == TETHER_WOULD_BLOCK) {
     blocked_ = true;
     return usage(status, "outbound budget full: retry after a WRITABLE event");
   }
-  result_.shrink();  // a large result must not stay allocated twice
   if (status != TETHER_OK) {
     char text[320];
     snprintf(text, sizeof text, "the result could not be queued: %s", session_->error().message());
@@ -270,26 +292,94 @@ Status Invocation::complete(const uint8_t *value, size_t length) {
     return usage(TETHER_INVALID_ARGUMENT, "complete: value is NULL with length %zu", length);
   }
   size_t size = output_value_size(length);
-  if (size > output_limit_) {
-    char text[160];
-    int n = snprintf(text, sizeof text,
-                     "output message of %zu bytes exceeds the message size limit of %llu bytes",
-                     size, static_cast<unsigned long long>(output_limit_));
-    // Cut to fit the limit it names (a Failure over it would be refused in turn), and
-    // never held back by the budget: the invocation always completes with it.
-    status = queue_final(TETHER_MSG_OUTPUT_COMMAND, kPayloadTooLarge, text, static_cast<size_t>(n));
-    if (status != TETHER_OK) {
-      return error_.set(status, "the 413 Failure could not be queued: %s",
-                        session_->error().message());
-    }
-    return usage(TETHER_MESSAGE_TOO_LARGE, "%s", text);
-  }
-  result_.clear();
-  status = encode_output_value(result_, value, length);
+  if (size > output_limit_) return too_large(size);
+  ByteBuffer result(allocator_);
+  status = encode_output_value(result, value, length);
   if (status != TETHER_OK) {
     return error_.set(status, "no memory to encode an output of %zu bytes", length);
   }
-  return queue_result(TETHER_MSG_OUTPUT_COMMAND);
+  return queue_result(TETHER_MSG_OUTPUT_COMMAND, result);
+}
+
+// The 413 Failure in place of an output over the limit (complete, output_begin).
+Status Invocation::too_large(size_t size) {
+  char text[160];
+  int n = snprintf(text, sizeof text,
+                   "output message of %zu bytes exceeds the message size limit of %llu bytes", size,
+                   static_cast<unsigned long long>(output_limit_));
+  // Cut to fit the limit it names (a Failure over it would be refused in turn), and
+  // never held back by the budget: the invocation always completes with it.
+  Status status =
+      queue_final(TETHER_MSG_OUTPUT_COMMAND, kPayloadTooLarge, text, static_cast<size_t>(n));
+  if (status != TETHER_OK) {
+    return error_.set(status, "the 413 Failure could not be queued: %s",
+                      session_->error().message());
+  }
+  return usage(TETHER_MESSAGE_TOO_LARGE, "%s", text);
+}
+
+Status Invocation::output_begin(uint64_t length) {
+  last_ = &error_;
+  Status status = check_result("output_begin");
+  if (status != TETHER_OK) return status;
+  // A length near 2^64 would wrap the encoded size.
+  size_t size = length > SIZE_MAX - kOutputValuePrefixMax ? SIZE_MAX : output_value_size(length);
+  if (size > output_limit_) return too_large(size);
+  uint8_t prefix[kOutputValuePrefixMax];
+  size_t prefix_length = put_output_value_prefix(prefix, static_cast<size_t>(length));
+  status = session_->begin_stream(TETHER_MSG_OUTPUT_COMMAND, size, prefix, prefix_length);
+  if (status == TETHER_WOULD_BLOCK) {
+    blocked_ = true;
+    return usage(status, "outbound budget full: retry after a WRITABLE event");
+  }
+  if (status != TETHER_OK) return usage(status, "%s", session_->error().message());
+  streaming_ = true;
+  return TETHER_OK;
+}
+
+// The stream ended under an open output (it failed, or was aborted).
+Status Invocation::check_open(const char *call) {
+  if (state_ == TETHER_INVOCATION_DONE) {
+    streaming_ = false;
+    return usage(TETHER_CLOSED, "%s: the stream ended: %s", call, error_.message());
+  }
+  if (!streaming_) {
+    return usage(TETHER_INVALID_STATE, "%s: no streamed output is open (output_begin)", call);
+  }
+  return TETHER_OK;
+}
+
+Status Invocation::output_write(const uint8_t *data, size_t length, size_t *written) {
+  last_ = &error_;
+  *written = 0;
+  Status status = check_open("output_write");
+  if (status != TETHER_OK) return status;
+  if (length > session_->stream_left()) {
+    return usage(TETHER_INVALID_ARGUMENT,
+                 "output_write of %zu bytes past the declared length: %llu bytes are left; "
+                 "nothing was queued",
+                 length, static_cast<unsigned long long>(session_->stream_left()));
+  }
+  if (length == 0) return TETHER_OK;
+  status = session_->write_stream(data, length, written);
+  if (status == TETHER_WOULD_BLOCK) blocked_ = true;
+  if (status != TETHER_OK) return usage(status, "output_write: %s", session_->error().message());
+  return TETHER_OK;
+}
+
+Status Invocation::output_finish() {
+  last_ = &error_;
+  Status status = check_open("output_finish");
+  if (status != TETHER_OK) return status;
+  uint64_t left = session_->stream_left();
+  if (left != 0) {
+    return usage(TETHER_INVALID_STATE,
+                 "output_finish: %llu value bytes short of the length given to output_begin",
+                 static_cast<unsigned long long>(left));
+  }
+  streaming_ = false;
+  state_ = TETHER_INVOCATION_ENDING;
+  return TETHER_OK;
 }
 
 Status Invocation::check_message(const char *call, const char *message, size_t length, size_t size,
@@ -316,10 +406,10 @@ Status Invocation::fail_terminal(uint32_t code, const char *message, size_t leng
                            output_limit_);
   }
   if (status != TETHER_OK) return status;
-  result_.clear();
-  status = encode_output_failure(result_, code, message, length);
+  ByteBuffer result(allocator_);
+  status = encode_output_failure(result, code, message, length);
   if (status != TETHER_OK) return error_.set(status, "no memory to encode a Failure");
-  return queue_result(TETHER_MSG_OUTPUT_COMMAND);
+  return queue_result(TETHER_MSG_OUTPUT_COMMAND, result);
 }
 
 Status Invocation::fail_retryable(uint32_t code, const char *message, size_t length) {
@@ -330,10 +420,10 @@ Status Invocation::fail_retryable(uint32_t code, const char *message, size_t len
                            error_limit());
   }
   if (status != TETHER_OK) return status;
-  result_.clear();
-  status = encode_error(result_, code, message, length);
+  ByteBuffer result(allocator_);
+  status = encode_error(result, code, message, length);
   if (status != TETHER_OK) return error_.set(status, "no memory to encode an ErrorMessage");
-  return queue_result(TETHER_MSG_ERROR);
+  return queue_result(TETHER_MSG_ERROR, result);
 }
 
 Status Invocation::send_end() {

@@ -63,9 +63,27 @@ class Invocation {
   Status fail_terminal(uint32_t code, const char *message, size_t length);
   // ErrorMessage{code, message}: the runtime retries the attempt. No End follows.
   Status fail_retryable(uint32_t code, const char *message, size_t length);
+  // Streamed output: OutputCommand{value} of `length` value bytes, written in pieces
+  // (tether.h, tether_invocation_output_begin). begin() checks the output limit up
+  // front: over it, the 413 Failure is queued and MESSAGE_TOO_LARGE returned, as
+  // complete() does; nothing of the value is. WOULD_BLOCK (nothing queued) at the high
+  // watermark. write() queues as many bytes as fit under the high watermark
+  // (*written; WOULD_BLOCK, a WRITABLE event to follow, when none fit). finish() once
+  // all `length` bytes are written: End follows as after complete().
+  Status output_begin(uint64_t length);
+  Status output_write(const uint8_t *data, size_t length, size_t *written);
+  Status output_finish();
+  // Value bytes output_write() would take now; 0 when no output is open.
+  uint64_t output_room() const { return streaming_ ? session_->stream_room() : 0; }
+  bool output_open() const { return streaming_; }
+  // Value bytes the open output still needs (0: none is open, or all were written).
+  uint64_t output_left() const { return streaming_ ? session_->stream_left() : 0; }
+
   // Ends the stream with ErrorMessage{code, text} whatever the state (but DONE:
   // TETHER_CLOSED), the text cut to fit the limits; never refused by the budget. For
   // the transport's own errors: a handler without a result, a reply it could not apply.
+  // A streamed output cut inside a frame leaves no room for it: TETHER_TRUNCATED, the
+  // state is DONE and the transport must reset the stream (the runtime retries).
   Status abort(uint32_t code, const char *text, size_t length);
 
   tether_invocation_state state() const { return state_; }
@@ -98,8 +116,10 @@ class Invocation {
   Status check_result(const char *call);
   Status check_message(const char *call, const char *message, size_t length, size_t size,
                        uint64_t limit);
-  Status queue_result(uint16_t type);  // sends result_; WOULD_BLOCK keeps it for a retry
-  Status send_end();                   // OK or an error
+  Status too_large(size_t size);        // the 413 Failure for an output of size bytes
+  Status check_open(const char *call);  // an output is open on a stream still going
+  Status queue_result(uint16_t type, const ByteBuffer &result);
+  Status send_end();  // OK or an error
   // Queues the stream's last word as tether writes it (an ErrorMessage, or the 413
   // Failure as OutputCommand), text cut to fit; sets the state after it.
   Status queue_final(uint16_t type, uint32_t code, const char *text, size_t length);
@@ -111,11 +131,11 @@ class Invocation {
   tether_invocation_state state_ = TETHER_INVOCATION_WAITING_START;
   bool done_reported_ = false;
   bool ran_ = false;
-  bool blocked_ = false;  // a result returned WOULD_BLOCK: report the next WRITABLE
-  ByteBuffer start_;      // owned copies of Start and InputCommand that input_ points into
+  bool blocked_ = false;    // a result returned WOULD_BLOCK: report the next WRITABLE
+  bool streaming_ = false;  // output_begin() succeeded, output_finish() not yet
+  ByteBuffer start_;        // owned copies of Start and InputCommand that input_ points into
   ByteBuffer input_message_;
   ByteBuffer headers_;  // the tether_invocation_header array
-  ByteBuffer result_;   // the encoded result while it is being queued
   tether_invocation_input input_{};
   ErrorSlot error_;  // the stream's errors
   ErrorSlot usage_;

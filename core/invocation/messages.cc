@@ -188,13 +188,17 @@ size_t output_failure_size(uint32_t code, size_t message_length) {
   return len_field_size(kOutputFailure, code_and_message_size(code, message_length));
 }
 
+size_t put_output_value_prefix(uint8_t *out, size_t length) {
+  uint8_t *p = put_len_prefix(out, kOutputValue, len_field_size(kValueContent, length));
+  return static_cast<size_t>(put_len_prefix(p, kValueContent, length) - out);
+}
+
 Status encode_output_value(ByteBuffer &out, const uint8_t *value, size_t length) {
   uint8_t *p;
   size_t size = output_value_size(length);
   Status status = reserve(out, size, &p);
   if (status != TETHER_OK) return status;
-  p = put_len_prefix(p, kOutputValue, len_field_size(kValueContent, length));
-  p = put_len_prefix(p, kValueContent, length);
+  p += put_output_value_prefix(p, length);
   if (length != 0) std::memcpy(p, value, length);
   out.commit_back(size);
   return TETHER_OK;

@@ -26,6 +26,12 @@ size_t output_value_size(size_t length);
 // Encoded size of OutputCommandMessage{failure{code, message}}.
 size_t output_failure_size(uint32_t code, size_t message_length);
 
+// The field headers that start OutputCommandMessage{value{content: length bytes}}
+// (the value bytes follow them): written to out, at most kOutputValuePrefixMax bytes;
+// returns how many.
+inline constexpr size_t kOutputValuePrefixMax = 22;  // two one-byte keys, two varints
+size_t put_output_value_prefix(uint8_t *out, size_t length);
+
 // Encoders append one message body to out (which the caller has cleared).
 Status encode_output_value(ByteBuffer &out, const uint8_t *value, size_t length);
 Status encode_output_failure(ByteBuffer &out, uint32_t code, const char *message, size_t length);

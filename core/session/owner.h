@@ -20,8 +20,8 @@ T *create_over_session(const tether_session_options *options, uint64_t max_outpu
   }
   Session *session = Session::create(options, status);
   if (session == nullptr) return nullptr;
-  Allocator allocator(session->options().allocator);
-  uint64_t limit = std::min(max_output_size, session->options().max_message_size);
+  Allocator allocator(session->allocator());
+  uint64_t limit = std::min(max_output_size, session->max_message_size());
   T *owner = allocator.make<T>(allocator, session, limit);
   if (owner == nullptr) {
     Session::destroy(session);

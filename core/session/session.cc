@@ -114,14 +114,18 @@ FrameLimits inbound_limits(const tether_session_options &options) {
 
 Session::Session(const Allocator &allocator, const tether_session_options &options)
     : allocator_(allocator),
-      options_(options),
+      max_message_size_(options.max_message_size),
+      max_frame_payload_(options.max_frame_payload),
+      protocol_version_(options.protocol_version),
+      extensions_(options.extensions),
       frame_out_limit_(inbound_limits(options).max_frame_payload),
-      reader_(inbound_limits(options)),
+      reader_(inbound_limits(options), &allocator_),
       reassembly_(allocator, options.max_message_size),
       inbound_(allocator),
       outbound_(allocator),
       inbound_budget_(options.inbound_budget, options.inbound_budget),
       outbound_budget_(options.outbound_high_watermark, options.outbound_low_watermark),
+      error_(&allocator_),
       pong_ceiling_(saturating_add(options.outbound_high_watermark, kPongAllowance)) {
   stats_.struct_size = sizeof stats_;
 }
@@ -144,7 +148,6 @@ Status Session::refuse(Status status, const char *format, ...) {
   error_.set(status, "%s", text);
   return status;
 }
-const tether_session_options &Session::options() const { return options_; }
 
 void Session::drop_inbound() {
   for (size_t at = 0; at < committed_;) {
@@ -167,7 +170,7 @@ void Session::release_held() {
   allocator_.release(held_);
   held_ = nullptr;
   // A burst of large messages must not keep its queue memory once dispatched.
-  if (inbound_.empty() && inbound_.capacity() > options_.max_frame_payload) inbound_.shrink();
+  if (inbound_.empty() && inbound_.capacity() > max_frame_payload_) inbound_.shrink();
 }
 
 // ---- Input -------------------------------------------------------------------
@@ -196,13 +199,13 @@ Status Session::feed(const uint8_t *data, size_t length, size_t *consumed) {
         break;
       default:
         status = reader_.error().status();
-        if (status == TETHER_FRAME_TOO_LARGE && !chunked(options_)) {
+        if (status == TETHER_FRAME_TOO_LARGE && (extensions_ & TETHER_EXT_CHUNKED) == 0) {
           // Without chunking the frame limit is the message limit: say so.
           error_.set(status,
                      "a %s message of %u bytes is over max_message_size %llu (chunked/1 not "
                      "negotiated: one frame per message)",
                      type_name(reader_.header().type), reader_.header().length,
-                     static_cast<unsigned long long>(options_.max_message_size));
+                     static_cast<unsigned long long>(max_message_size_));
         } else {
           error_.set(status, "%s", reader_.error().message());
         }
@@ -223,7 +226,7 @@ Status Session::feed(const uint8_t *data, size_t length, size_t *consumed) {
 // progress, then against the budget, and makes room for its payload.
 Status Session::admit_header() {
   const FrameHeader &header = reader_.header();
-  bool ping = (options_.extensions & TETHER_EXT_PING) != 0;
+  bool ping = (extensions_ & TETHER_EXT_PING) != 0;
   if ((header.type == TETHER_MSG_PING || header.type == TETHER_MSG_PONG) && !ping) {
     error_.set(TETHER_PROTOCOL_VIOLATION,
                "%s (type 0x%04x) on a stream that did not negotiate the ping/1 extension "
@@ -344,7 +347,9 @@ Status Session::fail(Status status) {
   pending_header_ = false;
   reader_.fail();
   drop_inbound();
-  if (!closed_) queue_error_message();
+  // Inside an open frame of a streamed message no ErrorMessage can go: the stream just
+  // ends there (error() still names the cause).
+  if (!closed_ && cut_stream()) queue_error_message();
   closed_ = true;
   return status;
 }
@@ -365,6 +370,11 @@ void Session::queue_error_message() {
 // ---- Dispatch ----------------------------------------------------------------
 
 Status Session::queue_pong(const uint8_t *nonce, size_t length, bool over_ceiling) {
+  if (frame_left_ != 0) {
+    return refuse(TETHER_WOULD_BLOCK,
+                  "a Pong waits for the streamed %s frame in progress (%u bytes left in it)",
+                  type_name(stream_type_), frame_left_);
+  }
   size_t size = nonce_frame_size(length);
   if (!over_ceiling && outbound_budget_.used() + size > pong_ceiling_) {
     return refuse(TETHER_WOULD_BLOCK,
@@ -452,35 +462,37 @@ Status Session::send_final(uint16_t type, const uint8_t *payload, size_t length)
   return queue_message(type, payload, length, 0, false);
 }
 
-Status Session::queue_message(uint16_t type, const uint8_t *payload, size_t length, uint16_t flags,
-                              bool budgeted) {
-  if (payload == nullptr && length != 0) {
-    return refuse(TETHER_INVALID_ARGUMENT, "send: payload is NULL with length %zu", length);
-  }
+Status Session::check_message(uint16_t type, uint64_t length, bool budgeted) {
   if (closed_) {
     return refuse(TETHER_CLOSED, "send of %s after the stream ended (End or Error was queued)",
                   type_name(type));
   }
-  if (classify_type(type, options_.protocol_version) == TypeClass::kUnknown) {
+  if (stream_left_ != 0) {
+    return refuse(TETHER_INVALID_STATE,
+                  "send of %s while a streamed %s message is open (%llu bytes of it to come)",
+                  type_name(type), type_name(stream_type_),
+                  static_cast<unsigned long long>(stream_left_));
+  }
+  if (classify_type(type, protocol_version_) == TypeClass::kUnknown) {
     return refuse(TETHER_INVALID_ARGUMENT, "send: message type 0x%04x is not known on protocol V%u",
-                  type, options_.protocol_version);
+                  type, protocol_version_);
   }
   if (type == TETHER_MSG_PING || type == TETHER_MSG_PONG) {
     return refuse(TETHER_INVALID_ARGUMENT,
                   "send: %s is not for the SDK to send (Pongs are queued by next_event)",
                   type_name(type));
   }
-  if (length > options_.max_message_size) {
+  if (length > max_message_size_) {
     return refuse(TETHER_MESSAGE_TOO_LARGE,
-                  "a %s message of %zu bytes is over max_message_size %llu; nothing was queued",
-                  type_name(type), length,
-                  static_cast<unsigned long long>(options_.max_message_size));
+                  "a %s message of %llu bytes is over max_message_size %llu; nothing was queued",
+                  type_name(type), static_cast<unsigned long long>(length),
+                  static_cast<unsigned long long>(max_message_size_));
   }
   if (interleavable_control(type) && length > frame_out_limit_) {
     return refuse(TETHER_MESSAGE_TOO_LARGE,
-                  "a %s message of %zu bytes is over max_frame_payload %u and cannot be "
+                  "a %s message of %llu bytes is over max_frame_payload %u and cannot be "
                   "chunked; nothing was queued",
-                  type_name(type), length, frame_out_limit_);
+                  type_name(type), static_cast<unsigned long long>(length), frame_out_limit_);
   }
   if (budgeted && !outbound_budget_.admit()) {
     return refuse(TETHER_WOULD_BLOCK,
@@ -489,8 +501,25 @@ Status Session::queue_message(uint16_t type, const uint8_t *payload, size_t leng
                   static_cast<unsigned long long>(outbound_budget_.used()),
                   static_cast<unsigned long long>(outbound_budget_.high()));
   }
+  return TETHER_OK;
+}
+
+void Session::message_queued(uint16_t type) {
+  ++stats_.messages_out;
+  pong_ceiling_ =
+      saturating_add(std::max(outbound_budget_.used(), outbound_budget_.high()), kPongAllowance);
+  if (type == TETHER_MSG_END || type == TETHER_MSG_ERROR) closed_ = true;
+}
+
+Status Session::queue_message(uint16_t type, const uint8_t *payload, size_t length, uint16_t flags,
+                              bool budgeted) {
+  if (payload == nullptr && length != 0) {
+    return refuse(TETHER_INVALID_ARGUMENT, "send: payload is NULL with length %zu", length);
+  }
+  Status status = check_message(type, length, budgeted);
+  if (status != TETHER_OK) return status;
   if (type == TETHER_MSG_END) {
-    Status status = answer_queued_pings();
+    status = answer_queued_pings();
     if (status != TETHER_OK) return status;
   }
   flags &= static_cast<uint16_t>(~kFlagContinued);
@@ -502,11 +531,113 @@ Status Session::queue_message(uint16_t type, const uint8_t *payload, size_t leng
   outbound_budget_.add(frames * kFrameHeaderSize + length);
   stats_.frames_out += frames;
   if (frames > 1) stats_.chunks_out += frames;
-  ++stats_.messages_out;
-  pong_ceiling_ =
-      saturating_add(std::max(outbound_budget_.used(), outbound_budget_.high()), kPongAllowance);
-  if (type == TETHER_MSG_END || type == TETHER_MSG_ERROR) closed_ = true;
+  message_queued(type);
   return TETHER_OK;
+}
+
+Status Session::begin_stream(uint16_t type, uint64_t total, const uint8_t *prefix,
+                             size_t prefix_length) {
+  if ((prefix == nullptr && prefix_length != 0) || prefix_length > total) {
+    return refuse(TETHER_INVALID_ARGUMENT,
+                  "begin_stream: a prefix of %zu bytes for a message of %llu bytes", prefix_length,
+                  static_cast<unsigned long long>(total));
+  }
+  if (type == TETHER_MSG_END || type == TETHER_MSG_ERROR) {
+    return refuse(TETHER_INVALID_ARGUMENT, "begin_stream: %s is not streamed", type_name(type));
+  }
+  Status status = check_message(type, total, true);
+  if (status != TETHER_OK) return status;
+  stream_type_ = type;
+  stream_left_ = total;
+  frame_left_ = 0;
+  size_t frames = chunk_count(total, frame_out_limit_);
+  if (frames > 1) stats_.chunks_out += frames;
+  if (total == 0) {  // one empty frame: the message is complete at once
+    status = put_stream(nullptr, 0);
+  } else {
+    status = put_stream(prefix, prefix_length);
+  }
+  if (status != TETHER_OK) stream_left_ = 0;  // nothing was queued
+  return status;
+}
+
+// Queues the next bytes of the streamed message, frame headers as frames begin.
+// Storage for all of it is reserved first: on NO_MEMORY nothing is queued.
+Status Session::put_stream(const uint8_t *data, size_t length) {
+  uint64_t headers = 0;
+  if (stream_left_ == 0) {
+    headers = 1;  // the empty message's one frame
+  } else if (length > frame_left_) {
+    headers = (length - frame_left_ - 1) / frame_out_limit_ + 1;
+  }
+  if (outbound_.reserve_back(length + headers * kFrameHeaderSize, SIZE_MAX) != TETHER_OK) {
+    return refuse(TETHER_NO_MEMORY, "no memory to queue %zu bytes of a streamed %s message", length,
+                  type_name(stream_type_));
+  }
+  bool empty = stream_left_ == 0;
+  size_t at = 0;
+  while (at < length || empty) {
+    if (frame_left_ == 0) {
+      auto size = static_cast<uint32_t>(std::min<uint64_t>(stream_left_, frame_out_limit_));
+      uint16_t more = size < stream_left_ ? kFlagContinued : 0;
+      encode_header(FrameHeader{stream_type_, more, size}, outbound_.back());
+      outbound_.commit_back(kFrameHeaderSize);
+      outbound_budget_.add(kFrameHeaderSize);
+      ++stats_.frames_out;
+      frame_left_ = size;
+    }
+    size_t take = std::min<size_t>(length - at, frame_left_);
+    if (take != 0) std::memcpy(outbound_.back(), data + at, take);
+    outbound_.commit_back(take);
+    outbound_budget_.add(take);
+    at += take;
+    frame_left_ -= static_cast<uint32_t>(take);
+    stream_left_ -= take;
+    empty = false;
+  }
+  if (stream_left_ == 0) message_queued(stream_type_);
+  return TETHER_OK;
+}
+
+uint64_t Session::stream_room() const {
+  uint64_t used = outbound_budget_.used(), high = outbound_budget_.high();
+  return used < high ? std::min(stream_left_, high - used) : 0;
+}
+
+Status Session::write_stream(const uint8_t *data, size_t length, size_t *written) {
+  *written = 0;
+  if (stream_left_ == 0) {
+    return refuse(TETHER_INVALID_STATE, "write_stream: no streamed message is open");
+  }
+  if (data == nullptr && length != 0) {
+    return refuse(TETHER_INVALID_ARGUMENT, "write_stream: data is NULL with length %zu", length);
+  }
+  if (length > stream_left_) {
+    return refuse(TETHER_INVALID_ARGUMENT,
+                  "write_stream of %zu bytes past the declared length: %llu bytes are left; "
+                  "nothing was queued",
+                  length, static_cast<unsigned long long>(stream_left_));
+  }
+  if (!outbound_budget_.admit()) {
+    return refuse(TETHER_WOULD_BLOCK,
+                  "%llu bytes of output queued, at or above the high watermark %llu: wait "
+                  "for a WRITABLE event",
+                  static_cast<unsigned long long>(outbound_budget_.used()),
+                  static_cast<unsigned long long>(outbound_budget_.high()));
+  }
+  size_t take = static_cast<size_t>(std::min<uint64_t>(length, stream_room()));
+  Status status = put_stream(data, take);
+  if (status == TETHER_OK) *written = take;
+  return status;
+}
+
+bool Session::cut_stream() {
+  if (stream_left_ == 0) return true;
+  stream_left_ = 0;
+  if (frame_left_ == 0) return true;
+  frame_left_ = 0;
+  closed_ = true;  // nothing may follow the bytes of a cut frame
+  return false;
 }
 
 Status Session::pending_output(const uint8_t **data, size_t *length) {
@@ -527,8 +658,21 @@ Status Session::consume_output(size_t n) {
   outbound_.consume_front(n);
   stats_.bytes_out += n;
   if (outbound_budget_.release(n)) writable_ = true;
-  if (outbound_.empty() && outbound_.capacity() > outbound_budget_.high()) outbound_.shrink();
+  if (outbound_.empty() && (trim_output_ || outbound_.capacity() > outbound_budget_.high())) {
+    outbound_.shrink();
+    trim_output_ = false;
+  }
   return TETHER_OK;
+}
+
+void Session::trim() {
+  release_held();
+  if (inbound_.empty()) inbound_.shrink();
+  if (outbound_.empty()) {
+    outbound_.shrink();
+  } else {
+    trim_output_ = true;
+  }
 }
 
 void Session::stats(tether_session_stats *out) const {

@@ -2,10 +2,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <new>
 #include <string>
 #include <string_view>
 #include <thread>
-#include <vector>
 
 namespace {
 
@@ -35,12 +35,30 @@ void echo(const tether_invocation_input *input, tether_reply *reply, void *) {
   tether_reply_value(reply, input->value, input->value_length);
 }
 
+// big's value, "abc...z" repeated, written piece by piece as the stream has room
+// (tether_reply_stream): the endpoint never holds the whole of it.
+struct Alphabet {
+  uint64_t offset = 0;
+};
+
+size_t produce_alphabet(void *state, uint8_t *buf, size_t capacity) {
+  auto &alphabet = *static_cast<Alphabet *>(state);
+  for (size_t i = 0; i < capacity; ++i)
+    buf[i] = static_cast<uint8_t>('a' + (alphabet.offset + i) % 26);
+  alphabet.offset += capacity;
+  return capacity;
+}
+
+void release_alphabet(void *state) { delete static_cast<Alphabet *>(state); }
+
 void big(const tether_invocation_input *input, tether_reply *reply, void *) {
   uint64_t n = 0;
   if (!parse_decimal(input, kMaxBig, &n)) return refuse(reply, "big", kMaxBig);
-  std::vector<uint8_t> bytes(n);
-  for (uint64_t i = 0; i < n; ++i) bytes[i] = static_cast<uint8_t>('a' + i % 26);
-  tether_reply_value(reply, bytes.data(), bytes.size());
+  auto *alphabet = new (std::nothrow) Alphabet;
+  if (alphabet == nullptr) return;  // no result: the endpoint answers 500, retryably
+  if (tether_reply_stream(reply, n, produce_alphabet, release_alphabet, alphabet) != TETHER_OK) {
+    delete alphabet;
+  }
 }
 
 void block(const tether_invocation_input *input, tether_reply *reply, void *) {
