@@ -41,11 +41,17 @@ class Session {
   // finish_input() was called and every message read has been taken: nothing more
   // will ever come from next_event but WRITABLE.
   bool input_exhausted() const { return input_done_ && committed_ == 0; }
+  // The dispatch of every queued message at once, when all of them are plain (no Ping,
+  // nothing reassembled): their frames as read, header and payload, in one span valid
+  // until the next feed() or finish_input(). false (nothing taken) otherwise, or when
+  // nothing is queued or the stream failed: next_event then says what comes.
+  bool take_plain_frames(const uint8_t **data, size_t *length);
   // The largest payload of one control message (End, Error) send() accepts.
   uint32_t max_control_payload() const { return frame_out_limit_; }
 
  private:
   struct Record;  // one queued inbound message (session.cc)
+  static Record read_record(const uint8_t *at);
   static size_t record_stride(const Record &record);
 
   Session(const Allocator &allocator, const tether_session_options &options);
@@ -77,6 +83,7 @@ class Session {
   Reassembler::Role role_ = Reassembler::Role::kMessage;  // of the frame being read
   size_t committed_ = 0;         // bytes of inbound_ holding complete Records
   size_t open_written_ = 0;      // payload bytes of the Record being read
+  size_t special_queued_ = 0;    // queued Pings and reassembled messages
   bool pending_header_ = false;  // a validated header waits for inbound budget
   uint8_t *held_ = nullptr;      // a dispatched reassembled message, freed next call
   uint64_t pong_ceiling_;        // outbound bytes above which Pongs wait
