@@ -43,8 +43,9 @@ class Session {
   bool input_exhausted() const { return input_done_ && committed_ == 0; }
   // The dispatch of every queued message at once, when all of them are plain (no Ping,
   // nothing reassembled): their frames as read, header and payload, in one span valid
-  // until the next feed() or finish_input(). false (nothing taken) otherwise, or when
-  // nothing is queued or the stream failed: next_event then says what comes.
+  // until the next feed(), finish_input(), next_event() or take_plain_frames(). false
+  // (nothing taken) otherwise, or when nothing is queued or the stream failed:
+  // next_event() then says what comes.
   bool take_plain_frames(const uint8_t **data, size_t *length);
   // The largest payload of one control message (End, Error) send() accepts.
   uint32_t max_control_payload() const { return frame_out_limit_; }
