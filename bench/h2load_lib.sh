@@ -53,7 +53,7 @@ load() {
   local name=$1 url=$2/invoke/Echo/echo warmup=${3:-2000} out round
   [ "$warmup" -gt 0 ] && h2load -n "$warmup" -c "$CLIENTS" -m "$STREAMS" -t 1 -d "$WORK/body" \
     -H "content-type: $CONTENT_TYPE" "$url" >/dev/null 2>&1 # warm-up (JIT, connection pools)
-  : >"$WORK/$name.rounds"
+  : >"$WORK/$name.runs"
   for ((round = 0; round < ${ROUNDS:-3}; round++)); do
     out=$(h2load -n "$REQUESTS" -c "$CLIENTS" -m "$STREAMS" -t 1 -d "$WORK/body" \
       -H "content-type: $CONTENT_TYPE" --log-file="$WORK/$name.latency" "$url" 2>&1)
@@ -64,9 +64,9 @@ load() {
     cut -f3 "$WORK/$name.latency" | sort -n | awk -v rps="$rps" '
       { v[NR] = $1 }
       END { printf "%s %d %d %d\n", rps, v[int(NR * 0.50)], v[int(NR * 0.90)], v[int(NR * 0.99)] }' \
-      >>"$WORK/$name.rounds"
+      >>"$WORK/$name.runs"
   done
-  sort -n "$WORK/$name.rounds" | awk '
+  sort -n "$WORK/$name.runs" | awk '
     { r[NR] = $0; rps[NR] = $1 }
     END { m = int((NR + 1) / 2); printf "%s %.1f\n", r[m], (rps[NR] - rps[1]) * 100 / rps[m] }'
 }
