@@ -2,10 +2,13 @@
 // every stream, answer each with its echo), set against what the transport pays
 // anyway in the same run: decoding the same frames with tether_decoder. The
 // argument is the classification window (samples): a sample costs the same whatever
-// its size (the classifier counts samples under its thresholds).
+// its size (the classifier counts samples under its thresholds). The figure that
+// matters is ns per Ping/Pong at the default window (1024 samples): target <= 300 ns.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "support/ratio_reporter.h"
@@ -16,6 +19,9 @@ namespace {
 constexpr uint64_t kStreams = 64;
 constexpr size_t kPingFrame = 26;  // 8-byte header + PingMessage{16-byte nonce}
 constexpr size_t kPongBody = 18;
+constexpr int64_t kDefaultWindow = 1024;  // tether_prober_options.window_max_samples
+constexpr double kTargetNs = 300;
+constexpr char kPerPingPong[] = "ns_per_PingPong";
 
 // One round of Pings on kStreams streams of one deployment and all their Pongs.
 void BM_PingPongRound(benchmark::State &state) {
@@ -46,9 +52,12 @@ void BM_PingPongRound(benchmark::State &state) {
   state.SetBytesProcessed(
       static_cast<int64_t>(state.iterations() * kStreams * (kPingFrame + kPongBody)));
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kStreams));
+  // Inverted rate of kStreams * 1e-9 per iteration: seconds per Ping/Pong, in ns.
+  state.counters[kPerPingPong] = benchmark::Counter(
+      kStreams * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
   tether_prober_free(prober);
 }
-BENCHMARK(BM_PingPongRound)->Arg(16)->Arg(128)->Arg(1024);
+BENCHMARK(BM_PingPongRound)->Arg(16)->Arg(128)->Arg(kDefaultWindow);
 
 // The baseline: decoding one round of Ping frames (the argument only pairs it).
 void BM_DecodeRound(benchmark::State &state) {
@@ -104,8 +113,50 @@ void BM_Prometheus(benchmark::State &state) {
 }
 BENCHMARK(BM_Prometheus);
 
+// The ratio table, then the cost per Ping/Pong at the default window against its target.
+class ProberReporter : public tether_bench::RatioReporter {
+ public:
+  ProberReporter()
+      : RatioReporter(std::vector<std::pair<std::string, std::string>>{
+            {"BM_PingPongRound", "BM_DecodeRound"}}) {}
+
+  void ReportRuns(const std::vector<Run> &runs) override {
+    RatioReporter::ReportRuns(runs);
+    std::string name = "BM_PingPongRound/" + std::to_string(kDefaultWindow);
+    for (const Run &run : runs) {
+      auto it = run.counters.find(kPerPingPong);
+      if (it == run.counters.end() || run.run_name.str() != name) continue;
+      if (run.run_type == Run::RT_Iteration || run.aggregate_name == "median") {
+        ns_ = it->second.value;
+      } else if (run.aggregate_name == "cv") {
+        spread_ = format(" (spread %.1f%%)", it->second.value * 100);
+      }
+    }
+  }
+
+  void Finalize() override {
+    RatioReporter::Finalize();
+    if (ns_ <= 0) return;
+    std::printf(
+        "prober cost per Ping/Pong at the default window (%lld samples): %.1f ns%s "
+        "(target <= %.0f ns: %s)\n",
+        static_cast<long long>(kDefaultWindow), ns_, spread_.c_str(), kTargetNs,
+        ns_ <= kTargetNs ? "met" : "NOT met");
+    std::printf(
+        "figure: prober cost per Ping/Pong, window %lld | %.1f ns%s | limit %.0f ns | "
+        "%.2fx | <= 1x: %s\n",
+        static_cast<long long>(kDefaultWindow), ns_, spread_.c_str(), kTargetNs, ns_ / kTargetNs,
+        ns_ <= kTargetNs ? "met" : "NOT met");
+  }
+
+ private:
+  double ns_ = 0;
+  std::string spread_;
+};
+
 }  // namespace
 
 int main(int argc, char **argv) {
-  return tether_bench::run_with_ratios(argc, argv, {{"BM_PingPongRound", "BM_DecodeRound"}});
+  ProberReporter reporter;
+  return tether_bench::run_with_reporter(argc, argv, reporter);
 }

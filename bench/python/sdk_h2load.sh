@@ -63,8 +63,9 @@ echo "h2load: $ROUNDS rounds x $REQUESTS requests per server, $CLIENTS connectio
 for round in $(seq "$ROUNDS"); do
   warmup=0
   [ "$round" = 1 ] && warmup=1000
-  load stock "$STOCK_URL" "$warmup" >>"$WORK/stock.rounds" || exit 1
-  load tether "$TETHER_URL" "$warmup" >>"$WORK/tether.rounds" || exit 1
+  # One measurement per call: the rounds alternate between the two servers.
+  ROUNDS=1 load stock "$STOCK_URL" "$warmup" >>"$WORK/stock.rounds" || exit 1
+  ROUNDS=1 load tether "$TETHER_URL" "$warmup" >>"$WORK/tether.rounds" || exit 1
 done
 # median COLUMN FILE
 median() { cut -d' ' -f"$1" "$2" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

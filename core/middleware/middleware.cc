@@ -72,6 +72,9 @@ Status Middleware::take_sdk_input(const uint8_t **data, size_t *length) {
   *length = 0;
   if (to_sdk_.capacity() > kKeepCapacity) to_sdk_.shrink();
   to_sdk_.clear();
+  // The common case, no Ping and no chunks queued: the session's queue is already the
+  // plain frames, handed out in place without a copy.
+  if (session_->take_plain_frames(data, length)) return TETHER_OK;
   for (;;) {
     tether_event event;
     Status status = session_->next_event(&event);

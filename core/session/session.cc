@@ -14,21 +14,38 @@
 
 namespace tether {
 
-// A complete inbound message in the queue, followed by its payload, or (external)
-// by the pointer to its reassembled buffer.
+// A complete inbound message in the queue, kept in wire layout so that a run of plain
+// messages is handed out as it is (take_plain_frames): the frame header as read, then
+// the payload. A Ping's payload is followed by a PingNote; a reassembled message
+// carries the CONTINUED flag (no queued frame has it: such frames are chunks) and, in
+// place of its payload, the pointer to its buffer.
 struct Session::Record {
-  uint64_t length;        // payload bytes
-  uint32_t nonce_offset;  // Ping: where the nonce starts in the payload
-  uint16_t type;
-  uint16_t flags;
-  uint8_t nonce_length;
-  uint8_t external;
-  uint8_t answered;  // Ping: its Pong is queued
-  uint8_t reserved[5];
+  FrameHeader header;  // flags without the CONTINUED marker
+  bool external;
 };
 
+namespace {
+
+struct PingNote {
+  uint32_t nonce_offset;  // where the nonce starts in the payload
+  uint8_t nonce_length;
+  uint8_t answered;  // its Pong is queued
+  uint8_t reserved[2];
+};
+
+}  // namespace
+
+Session::Record Session::read_record(const uint8_t *at) {
+  FrameHeader header = decode_header(at);
+  bool external = (header.flags & kFlagContinued) != 0;
+  header.flags &= static_cast<uint16_t>(~kFlagContinued);
+  return Record{header, external};
+}
+
 size_t Session::record_stride(const Record &record) {
-  return sizeof record + (record.external ? sizeof(uint8_t *) : record.length);
+  if (record.external) return kFrameHeaderSize + sizeof(uint8_t *);
+  size_t note = record.header.type == TETHER_MSG_PING ? sizeof(PingNote) : 0;
+  return kFrameHeaderSize + record.header.length + note;
 }
 
 namespace {
@@ -151,17 +168,17 @@ Status Session::refuse(Status status, const char *format, ...) {
 
 void Session::drop_inbound() {
   for (size_t at = 0; at < committed_;) {
-    Record record;
-    std::memcpy(&record, inbound_.data() + at, sizeof record);
+    Record record = read_record(inbound_.data() + at);
     if (record.external) {
       uint8_t *data;
-      std::memcpy(&data, inbound_.data() + at + sizeof record, sizeof data);
+      std::memcpy(&data, inbound_.data() + at + kFrameHeaderSize, sizeof data);
       allocator_.release(data);
     }
     at += record_stride(record);
   }
   inbound_.shrink();
   committed_ = open_written_ = 0;
+  special_queued_ = 0;
   reassembly_.reset();
   inbound_budget_.reset();
 }
@@ -246,18 +263,15 @@ Status Session::admit_header() {
   if (!inbound_budget_.fits(need)) return TETHER_WOULD_BLOCK;  // the header stays pending
 
   if (role == Reassembler::Role::kMessage) {
-    status = inbound_.reserve_back(sizeof(Record) + header.length, SIZE_MAX);
+    size_t note = header.type == TETHER_MSG_PING ? sizeof(PingNote) : 0;
+    status = inbound_.reserve_back(kFrameHeaderSize + header.length + note, SIZE_MAX);
     if (status != TETHER_OK) {
       error_.set(TETHER_NO_MEMORY, "no memory to queue a %u-byte %s message", header.length,
                  type_name(header.type));
       return fail(TETHER_NO_MEMORY);
     }
-    Record record{};
-    record.length = header.length;
-    record.type = header.type;
-    record.flags = header.flags;
-    std::memcpy(inbound_.back(), &record, sizeof record);
-    inbound_.commit_back(sizeof record);
+    encode_header(header, inbound_.back());
+    inbound_.commit_back(kFrameHeaderSize);
     open_written_ = 0;
   } else {
     status = reassembly_.begin_chunk(header, role, error_);
@@ -287,35 +301,33 @@ Status Session::end_of_frame() {
     return TETHER_OK;
   }
   if (role_ == Reassembler::Role::kMessage) {
-    uint8_t *at = inbound_.back() - open_written_ - sizeof(Record);
-    Record record;
-    std::memcpy(&record, at, sizeof record);
-    if (record.type == TETHER_MSG_PING) {
+    if (reader_.header().type == TETHER_MSG_PING) {
+      const uint8_t *payload = inbound_.back() - open_written_;
       size_t offset = 0, length = 0;
-      Status status = parse_ping(at + sizeof record, record.length, &offset, &length, error_);
+      Status status = parse_ping(payload, open_written_, &offset, &length, error_);
       if (status != TETHER_OK) return fail(status);
-      record.nonce_offset = static_cast<uint32_t>(offset);
-      record.nonce_length = static_cast<uint8_t>(length);
-      std::memcpy(at, &record, sizeof record);
+      PingNote note{static_cast<uint32_t>(offset), static_cast<uint8_t>(length), 0, {}};
+      std::memcpy(inbound_.back(), &note, sizeof note);  // admit_header made room
+      inbound_.commit_back(sizeof note);
+      ++special_queued_;
     }
   } else {  // the last chunk: the reassembled buffer joins the queue as it is
-    Record record{};
-    record.type = reassembly_.type();
-    record.flags = reassembly_.flags();
-    record.external = 1;
+    FrameHeader header{reassembly_.type(),
+                       static_cast<uint16_t>(reassembly_.flags() | kFlagContinued), 0};
     uint8_t *data;
     size_t size;
     reassembly_.take(&data, &size);
-    record.length = size;
-    if (inbound_.reserve_back(sizeof record + sizeof data, SIZE_MAX) != TETHER_OK) {
+    header.length = static_cast<uint32_t>(size);  // at most max_message_size (UINT32_MAX)
+    if (inbound_.reserve_back(kFrameHeaderSize + sizeof data, SIZE_MAX) != TETHER_OK) {
       allocator_.release(data);
       error_.set(TETHER_NO_MEMORY, "no memory to queue a reassembled %s message",
-                 type_name(record.type));
+                 type_name(header.type));
       return fail(TETHER_NO_MEMORY);
     }
-    std::memcpy(inbound_.back(), &record, sizeof record);
-    std::memcpy(inbound_.back() + sizeof record, &data, sizeof data);
-    inbound_.commit_back(sizeof record + sizeof data);
+    encode_header(header, inbound_.back());
+    std::memcpy(inbound_.back() + kFrameHeaderSize, &data, sizeof data);
+    inbound_.commit_back(kFrameHeaderSize + sizeof data);
+    ++special_queued_;
   }
   committed_ = inbound_.size();
   ++stats_.messages_in;
@@ -402,36 +414,48 @@ Status Session::next_event(tether_event *event) {
     return TETHER_OK;
   }
   if (committed_ == 0) return TETHER_EMPTY;
-  Record record;
-  std::memcpy(&record, inbound_.data(), sizeof record);
-  const uint8_t *payload = inbound_.data() + sizeof record;
+  Record record = read_record(inbound_.data());
+  const FrameHeader &header = record.header;
+  const uint8_t *payload = inbound_.data() + kFrameHeaderSize;
   if (record.external) {
     std::memcpy(&held_, payload, sizeof held_);
     payload = held_;
   }
-  if (record.type == TETHER_MSG_PING) {
-    const uint8_t *nonce = payload + record.nonce_offset;
-    if (!record.answered && !closed_) {
-      Status status = queue_pong(nonce, record.nonce_length, false);
+  if (header.type == TETHER_MSG_PING) {
+    PingNote note;
+    std::memcpy(&note, payload + header.length, sizeof note);
+    const uint8_t *nonce = payload + note.nonce_offset;
+    if (!note.answered && !closed_) {
+      Status status = queue_pong(nonce, note.nonce_length, false);
       if (status != TETHER_OK) return status;  // the Ping stays first in the queue
-      record.answered = 1;
+      note.answered = 1;
     }
-    *event = tether_event{TETHER_EVENT_PING,   record.type,    record.flags, nonce,
-                          record.nonce_length, record.answered};
+    *event = tether_event{TETHER_EVENT_PING, header.type,  header.flags, nonce,
+                          note.nonce_length, note.answered};
   } else {
-    *event = tether_event{TETHER_EVENT_MESSAGE,
-                          record.type,
-                          record.flags,
-                          payload,
-                          static_cast<size_t>(record.length),
-                          0};
+    *event =
+        tether_event{TETHER_EVENT_MESSAGE, header.type, header.flags, payload, header.length, 0};
   }
+  if (record.external || header.type == TETHER_MSG_PING) --special_queued_;
   size_t stride = record_stride(record);
   // The payload stays in place: inbound_ only moves bytes inside feed().
   inbound_.consume_front(stride);
   committed_ -= stride;
-  inbound_budget_.release(record.length + kMessageOverhead);
+  inbound_budget_.release(header.length + kMessageOverhead);
   return TETHER_OK;
+}
+
+bool Session::take_plain_frames(const uint8_t **data, size_t *length) {
+  release_held();
+  if (failed_ || special_queued_ != 0 || committed_ == 0) return false;
+  // Every queued Record is a plain one: header and payload as read, back to back.
+  *data = inbound_.data();
+  *length = committed_;
+  inbound_.consume_front(committed_);   // the bytes stay in place until the next feed()
+  inbound_budget_.release(committed_);  // kMessageOverhead + payload, per message
+  committed_ = 0;
+  writable_ = false;  // as next_event would have reported it first
+  return true;
 }
 
 // ---- Output ------------------------------------------------------------------
@@ -440,14 +464,17 @@ Status Session::next_event(tether_event *event) {
 // right before it; their events later report answered = 1.
 Status Session::answer_queued_pings() {
   for (size_t at = 0; at < committed_;) {
-    Record record;
-    std::memcpy(&record, inbound_.data() + at, sizeof record);
-    if (record.type == TETHER_MSG_PING && !record.answered) {
-      const uint8_t *nonce = inbound_.data() + at + sizeof record + record.nonce_offset;
-      Status status = queue_pong(nonce, record.nonce_length, true);
-      if (status != TETHER_OK) return status;
-      record.answered = 1;
-      std::memcpy(inbound_.data() + at, &record, sizeof record);
+    Record record = read_record(inbound_.data() + at);
+    if (record.header.type == TETHER_MSG_PING) {
+      uint8_t *payload = inbound_.data() + at + kFrameHeaderSize;
+      PingNote note;
+      std::memcpy(&note, payload + record.header.length, sizeof note);
+      if (!note.answered) {
+        Status status = queue_pong(payload + note.nonce_offset, note.nonce_length, true);
+        if (status != TETHER_OK) return status;
+        note.answered = 1;
+        std::memcpy(payload + record.header.length, &note, sizeof note);
+      }
     }
     at += record_stride(record);
   }

@@ -67,11 +67,18 @@ class Session {
   // now, and the output queue once the transport takes what it holds, so an idle
   // stream keeps no buffer (a busy one keeps its blocks between messages).
   void trim();
+  // The dispatch of every queued message at once, when all of them are plain (no Ping,
+  // nothing reassembled): their frames as read, header and payload, in one span valid
+  // until the next feed(), finish_input(), next_event() or take_plain_frames(). false
+  // (nothing taken) otherwise, or when nothing is queued or the stream failed:
+  // next_event() then says what comes.
+  bool take_plain_frames(const uint8_t **data, size_t *length);
   // The largest payload of one control message (End, Error) send() accepts.
   uint32_t max_control_payload() const { return frame_out_limit_; }
 
  private:
   struct Record;  // one queued inbound message (session.cc)
+  static Record read_record(const uint8_t *at);
   static size_t record_stride(const Record &record);
 
   Session(const Allocator &allocator, const tether_session_options &options);
@@ -110,6 +117,7 @@ class Session {
   Reassembler::Role role_ = Reassembler::Role::kMessage;  // of the frame being read
   size_t committed_ = 0;         // bytes of inbound_ holding complete Records
   size_t open_written_ = 0;      // payload bytes of the Record being read
+  size_t special_queued_ = 0;    // queued Pings and reassembled messages
   bool pending_header_ = false;  // a validated header waits for inbound budget
   uint8_t *held_ = nullptr;      // a dispatched reassembled message, freed next call
   uint64_t pong_ceiling_;        // outbound bytes above which Pongs wait

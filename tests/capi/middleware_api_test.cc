@@ -149,6 +149,31 @@ TEST(MiddlewareApi, ChunksAreReassembledForTheSdkAndLargeOutputIsChunked) {
             header_only(TETHER_MSG_OUTPUT_COMMAND, 0, 4));
 }
 
+// Plain messages are handed out in place from the session's queue, Pings and chunks
+// through a copy: fed in two pieces cut at every byte, with a dispatch step after
+// each, the SDK gets the same frames in the same order, and each Ping its Pong.
+TEST(MiddlewareApi, InputCutAtEveryByteGivesTheSdkTheSameFrames) {
+  std::string body = "\x72\x04\x0a\x02hi";
+  Bytes chunked = concat({frame(TETHER_MSG_INPUT_COMMAND, TETHER_FLAG_CONTINUED, body.substr(0, 4)),
+                          frame(TETHER_MSG_INPUT_COMMAND, 0, body.substr(4))});
+  Bytes notification = frame(0x800D, 0, "\x08\x01");  // within the 4-byte frames
+  Bytes request = concat(
+      {kStart, notification, ping("a"), notification, chunked, notification, kCommand, ping("b")});
+  Bytes plain = concat({kStart, notification, notification, kInput, notification, kCommand});
+  for (size_t cut = 0; cut <= request.size(); ++cut) {
+    Middleware mw(TETHER_EXT_ALL, 6, [](tether_session_options &s) { s.max_frame_payload = 4; });
+    Bytes first(request.begin(), request.begin() + cut), rest(request.begin() + cut, request.end());
+    ASSERT_EQ(mw.feed(first), TETHER_OK);
+    Bytes sdk = mw.sdk_input();
+    ASSERT_EQ(mw.feed(rest), TETHER_OK);
+    Bytes more = mw.sdk_input();
+    sdk.insert(sdk.end(), more.begin(), more.end());
+    EXPECT_EQ(sdk, plain) << "cut at " << cut;
+    EXPECT_EQ(mw.sdk_input(), Bytes()) << "handed once, cut at " << cut;
+    EXPECT_EQ(mw.wire().size(), 2 * 11u) << "two Pongs, cut at " << cut;
+  }
+}
+
 TEST(MiddlewareApi, TheFirstOversizeMessageBecomesA413FailureAndEnd) {
   Middleware mw(0, 6, nullptr, 1000);
   ASSERT_EQ(mw.sdk(kCommand), TETHER_OK);
