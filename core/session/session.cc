@@ -120,6 +120,7 @@ Session::Session(const Allocator &allocator, const tether_session_options &optio
       reassembly_(allocator, options.max_message_size),
       inbound_(allocator),
       outbound_(allocator),
+      held_pongs_(allocator),
       inbound_budget_(options.inbound_budget, options.inbound_budget),
       outbound_budget_(options.outbound_high_watermark, options.outbound_low_watermark),
       pong_ceiling_(saturating_add(options.outbound_high_watermark, kPongAllowance)) {
@@ -344,8 +345,12 @@ Status Session::fail(Status status) {
   pending_header_ = false;
   reader_.fail();
   drop_inbound();
-  if (!closed_) queue_error_message();
+  // Inside an appended message's frame no ErrorMessage can be framed: the stream
+  // ends short there and the runtime fails it on the truncated frame.
+  if (!closed_ && frame_left_ == 0) queue_error_message();
   closed_ = true;
+  open_left_ = frame_left_ = 0;
+  held_pongs_.clear();
   return status;
 }
 
@@ -372,10 +377,14 @@ Status Session::queue_pong(const uint8_t *nonce, size_t length, bool over_ceilin
                   "Pings can be answered",
                   static_cast<unsigned long long>(outbound_budget_.used()));
   }
-  if (append_nonce_frame(outbound_, TETHER_MSG_PONG, nonce, length) != TETHER_OK) {
+  // Inside an appended message's frame a Pong cannot go out yet: it waits for the
+  // frame's end (counted in the budget once it joins the output).
+  bool hold = frame_left_ != 0;
+  if (append_nonce_frame(hold ? held_pongs_ : outbound_, TETHER_MSG_PONG, nonce, length) !=
+      TETHER_OK) {
     return refuse(TETHER_NO_MEMORY, "no memory to queue a Pong");
   }
-  outbound_budget_.add(size);
+  if (!hold) outbound_budget_.add(size);
   ++stats_.frames_out;
   ++stats_.messages_out;
   ++stats_.pings_answered;
@@ -452,14 +461,16 @@ Status Session::send_final(uint16_t type, const uint8_t *payload, size_t length)
   return queue_message(type, payload, length, 0, false);
 }
 
-Status Session::queue_message(uint16_t type, const uint8_t *payload, size_t length, uint16_t flags,
-                              bool budgeted) {
-  if (payload == nullptr && length != 0) {
-    return refuse(TETHER_INVALID_ARGUMENT, "send: payload is NULL with length %zu", length);
-  }
+// The checks every send shares; TETHER_OK when the message may be queued.
+Status Session::check_send(uint16_t type, size_t length, bool budgeted) {
   if (closed_) {
     return refuse(TETHER_CLOSED, "send of %s after the stream ended (End or Error was queued)",
                   type_name(type));
+  }
+  if (open_left_ != 0) {
+    return refuse(TETHER_INVALID_ARGUMENT,
+                  "send of %s while %zu bytes of an appended %s message are still to come",
+                  type_name(type), open_left_, type_name(open_type_));
   }
   if (classify_type(type, options_.protocol_version) == TypeClass::kUnknown) {
     return refuse(TETHER_INVALID_ARGUMENT, "send: message type 0x%04x is not known on protocol V%u",
@@ -489,6 +500,25 @@ Status Session::queue_message(uint16_t type, const uint8_t *payload, size_t leng
                   static_cast<unsigned long long>(outbound_budget_.used()),
                   static_cast<unsigned long long>(outbound_budget_.high()));
   }
+  return TETHER_OK;
+}
+
+void Session::count_message(size_t length) {
+  size_t frames = chunk_count(length, frame_out_limit_);
+  stats_.frames_out += frames;
+  if (frames > 1) stats_.chunks_out += frames;
+  ++stats_.messages_out;
+  pong_ceiling_ =
+      saturating_add(std::max(outbound_budget_.used(), outbound_budget_.high()), kPongAllowance);
+}
+
+Status Session::queue_message(uint16_t type, const uint8_t *payload, size_t length, uint16_t flags,
+                              bool budgeted) {
+  if (payload == nullptr && length != 0) {
+    return refuse(TETHER_INVALID_ARGUMENT, "send: payload is NULL with length %zu", length);
+  }
+  Status checked = check_send(type, length, budgeted);
+  if (checked != TETHER_OK) return checked;
   if (type == TETHER_MSG_END) {
     Status status = answer_queued_pings();
     if (status != TETHER_OK) return status;
@@ -498,14 +528,84 @@ Status Session::queue_message(uint16_t type, const uint8_t *payload, size_t leng
     return refuse(TETHER_NO_MEMORY, "no memory to queue a %s message of %zu bytes", type_name(type),
                   length);
   }
-  size_t frames = chunk_count(length, frame_out_limit_);
-  outbound_budget_.add(frames * kFrameHeaderSize + length);
-  stats_.frames_out += frames;
-  if (frames > 1) stats_.chunks_out += frames;
-  ++stats_.messages_out;
-  pong_ceiling_ =
-      saturating_add(std::max(outbound_budget_.used(), outbound_budget_.high()), kPongAllowance);
+  outbound_budget_.add(chunk_count(length, frame_out_limit_) * kFrameHeaderSize + length);
+  count_message(length);
   if (type == TETHER_MSG_END || type == TETHER_MSG_ERROR) closed_ = true;
+  return TETHER_OK;
+}
+
+Status Session::begin_message(uint16_t type, size_t length, uint16_t flags) {
+  if (type == TETHER_MSG_END || type == TETHER_MSG_ERROR || length == 0) {
+    return refuse(TETHER_INVALID_ARGUMENT,
+                  "begin_message: a %s message of %zu bytes is for send(), not appended",
+                  type_name(type), length);
+  }
+  Status checked = check_send(type, length, true);
+  if (checked != TETHER_OK) return checked;
+  open_type_ = type;
+  open_flags_ = flags & static_cast<uint16_t>(~kFlagContinued);
+  open_left_ = length;
+  count_message(length);
+  return open_frame();
+}
+
+// The header of the open message's next frame: the whole message, or its next chunk.
+Status Session::open_frame() {
+  size_t frame = std::min<size_t>(open_left_, frame_out_limit_);
+  uint16_t flags = frame < open_left_ ? open_flags_ | kFlagContinued : open_flags_;
+  if (outbound_.reserve_back(kFrameHeaderSize, SIZE_MAX) != TETHER_OK) {
+    return refuse(TETHER_NO_MEMORY, "no memory to queue a %s frame header", type_name(open_type_));
+  }
+  encode_header(FrameHeader{open_type_, flags, static_cast<uint32_t>(frame)}, outbound_.back());
+  outbound_.commit_back(kFrameHeaderSize);
+  outbound_budget_.add(kFrameHeaderSize);
+  frame_left_ = frame;
+  return TETHER_OK;
+}
+
+Status Session::append_message(const uint8_t *data, size_t length, size_t *consumed) {
+  *consumed = 0;
+  if (data == nullptr && length != 0) {
+    return refuse(TETHER_INVALID_ARGUMENT, "append_message: data is NULL with length %zu", length);
+  }
+  if (closed_) return refuse(TETHER_CLOSED, "append_message after the stream ended");
+  if (open_left_ == 0) return refuse(TETHER_INVALID_ARGUMENT, "append_message: no message is open");
+  while (*consumed < length && open_left_ != 0) {
+    if (frame_left_ == 0) {  // a chunk boundary: Pongs held meanwhile go first
+      Status status = release_held_pongs();
+      if (status == TETHER_OK) status = open_frame();
+      if (status != TETHER_OK) return status;
+    }
+    if (!outbound_budget_.admit()) {
+      return refuse(TETHER_WOULD_BLOCK,
+                    "%llu bytes of output queued, at or above the high watermark %llu: take "
+                    "output, then append the rest",
+                    static_cast<unsigned long long>(outbound_budget_.used()),
+                    static_cast<unsigned long long>(outbound_budget_.high()));
+    }
+    size_t take =
+        std::min({length - *consumed, frame_left_,
+                  static_cast<size_t>(outbound_budget_.high() - outbound_budget_.used())});
+    if (outbound_.append(data + *consumed, take, SIZE_MAX) != TETHER_OK) {
+      return refuse(TETHER_NO_MEMORY, "no memory to queue %zu bytes of a %s message", take,
+                    type_name(open_type_));
+    }
+    outbound_budget_.add(take);
+    *consumed += take;
+    frame_left_ -= take;
+    open_left_ -= take;
+  }
+  return open_left_ == 0 ? release_held_pongs() : TETHER_OK;
+}
+
+Status Session::release_held_pongs() {
+  if (held_pongs_.empty()) return TETHER_OK;
+  if (outbound_.append(held_pongs_.data(), held_pongs_.size(), SIZE_MAX) != TETHER_OK) {
+    return refuse(TETHER_NO_MEMORY, "no memory to queue the Pongs held behind a frame");
+  }
+  outbound_budget_.add(held_pongs_.size());
+  held_pongs_.clear();
+  held_pongs_.shrink();
   return TETHER_OK;
 }
 

@@ -33,6 +33,15 @@ class Session {
   // (a 413 Failure in place of an oversize message, then End), which no budget may
   // refuse, or the stream would end with nothing.
   Status send_final(uint16_t type, const uint8_t *payload, size_t length);
+  // A message queued as its payload comes, for one too large to hold whole (an SDK's
+  // output passed through): begin_message() checks it as send() does and queues its
+  // first frame header, append_message() its payload, never past the high watermark
+  // (TETHER_WOULD_BLOCK with *consumed short: take output, then the rest). Frames are
+  // chunked as send() chunks them; a Pong due while a frame is open waits for its end
+  // (or the next chunk boundary). No other send until the message is complete.
+  Status begin_message(uint16_t type, size_t length, uint16_t flags = 0);
+  Status append_message(const uint8_t *data, size_t length, size_t *consumed);
+  bool message_open() const { return open_left_ != 0; }
   Status pending_output(const uint8_t **data, size_t *length);
   Status consume_output(size_t n);
   void stats(tether_session_stats *out) const;
@@ -61,6 +70,10 @@ class Session {
   Status answer_queued_pings();
   Status queue_message(uint16_t type, const uint8_t *payload, size_t length, uint16_t flags,
                        bool budgeted);
+  Status check_send(uint16_t type, size_t length, bool budgeted);
+  void count_message(size_t length);
+  Status open_frame();
+  Status release_held_pongs();
   void drop_inbound();
   void release_held();
 
@@ -69,8 +82,9 @@ class Session {
   uint32_t frame_out_limit_;  // one outgoing frame's payload
   FrameReader reader_;
   Reassembler reassembly_;
-  ByteBuffer inbound_;   // Records of complete messages, then the one being read
-  ByteBuffer outbound_;  // wire bytes for the transport
+  ByteBuffer inbound_;     // Records of complete messages, then the one being read
+  ByteBuffer outbound_;    // wire bytes for the transport
+  ByteBuffer held_pongs_;  // Pongs due while an appended message's frame is open
   ByteBudget inbound_budget_;
   ByteBudget outbound_budget_;
   ErrorSlot error_;
@@ -80,8 +94,14 @@ class Session {
   bool pending_header_ = false;  // a validated header waits for inbound budget
   uint8_t *held_ = nullptr;      // a dispatched reassembled message, freed next call
   uint64_t pong_ceiling_;        // outbound bytes above which Pongs wait
-  bool writable_ = false;        // a WRITABLE event is due
-  bool closed_ = false;          // End or Error was queued
+  // The message begin_message() opened: its type and flags, payload bytes still to
+  // come, and those of the frame (chunk) being written.
+  uint16_t open_type_ = 0;
+  uint16_t open_flags_ = 0;
+  size_t open_left_ = 0;
+  size_t frame_left_ = 0;
+  bool writable_ = false;  // a WRITABLE event is due
+  bool closed_ = false;    // End or Error was queued
   bool input_done_ = false;
   bool failed_ = false;
   tether_session_stats stats_{};
