@@ -19,7 +19,13 @@
 #
 # Each endpoint is started on an ephemeral port, run through every case with its
 # default limit (32 MiB), then restarted with --max-message-size 256 MiB for the large
-# chunked case (5b), and stopped by pid on exit, failure included. A language whose
+# chunked case (5b), and stopped by pid on exit, failure included.
+#
+# An adapter column (X-sdk) also runs the same SDK service without tether (its stock
+# mode, as tests/interop runs it) through case 8 first: the SDK keeps copies of its
+# own output that no adapter can remove, so the adapter's case 8 is bounded by that
+# growth plus one high watermark per call and the slack (--stock-growth; see
+# docs/conformance.md, case 8). A language whose
 # endpoint is not built or installed shows "n/a" (the Python column needs the binding
 # in .cache/venv-python: `./run test python` installs it; the go and go-sdk columns
 # need .cache/go/bin from `./run test go`: go is the binding's reference endpoint,
@@ -116,6 +122,38 @@ endpoint_command() {
   esac
 }
 
+# stock_command LANGUAGE: sets CMD to the SDK service of an adapter column without
+# tether (the stock mode tests/interop checks); returns 1 for a column that is no adapter.
+stock_command() {
+  endpoint_command "$1" >/dev/null || return 1
+  case $1 in
+    python-sdk) CMD=("${CMD[@]}" --stock) ;;
+    node-sdk) CMD=("${CMD[@]}" --stock) ;;
+    go-sdk) CMD=("$GO_BIN/sdk-echo" --tether=false --port 0) ;;
+    java-sdk)
+      local jar=$JAVA_EXAMPLES/tether-examples-0.1.0.jar
+      CMD=(java -cp "$jar:$(cat "$JAVA_EXAMPLES/classpath.txt")" dev.tether.examples.SdkEchoService --port 0)
+      ;;
+    *) return 1 ;;
+  esac
+}
+
+# stock_growth LANGUAGE: prints the RSS growth (bytes) of the stock SDK on case 8,
+# nothing when LANGUAGE is no adapter column or the growth was not measured.
+stock_growth() {
+  local lang=$1 growth
+  stock_command "$lang" || return 0
+  echo "== $lang without tether, case 8 only: ${CMD[*]} (loop $LOOP)" >&2
+  start_endpoint "$WORK/$lang-stock.log" >&2 || return 0
+  "$RUNNER" "$URL" --loop "$LOOP" --pid "$ENDPOINT_PID" --case 8 --json "$WORK/$lang-stock.json" >&2
+  stop_endpoint
+  growth=$(verdicts "$WORK/$lang-stock.json" | awk '$1 == 8 { print $4 }')
+  if [ -z "$growth" ]; then
+    echo "== $lang: the stock SDK's growth on case 8 was not measured; the reference bound applies" >&2
+  fi
+  echo "$growth"
+}
+
 # start_endpoint LOG ARGS...: runs CMD plus ARGS; waits for "listening on [http://]HOST:PORT".
 start_endpoint() {
   local log=$1
@@ -144,12 +182,16 @@ stop_endpoint() {
 }
 
 # run_language LANGUAGE: writes $WORK/LANGUAGE.json (every case) and
-# $WORK/LANGUAGE-large.json (case 5b under the larger limit).
+# $WORK/LANGUAGE-large.json (case 5b under the larger limit); an adapter column's
+# case 8 is bounded by its stock SDK's growth, measured first.
 run_language() {
-  local lang=$1
+  local lang=$1 growth bound=()
+  growth=$(stock_growth "$lang")
+  endpoint_command "$lang" >/dev/null
+  [ -n "$growth" ] && bound=(--stock-growth "$growth")
   echo "== $lang: ${CMD[*]} (loop $LOOP)"
   start_endpoint "$WORK/$lang.log" || return 1
-  "$RUNNER" "$URL" --loop "$LOOP" --pid "$ENDPOINT_PID" --json "$WORK/$lang.json"
+  "$RUNNER" "$URL" --loop "$LOOP" --pid "$ENDPOINT_PID" "${bound[@]}" --json "$WORK/$lang.json"
   stop_endpoint
   start_endpoint "$WORK/$lang-large.log" --max-message-size "$LARGE_LIMIT" || return 1
   "$RUNNER" "$URL" --loop "$LOOP" --pid "$ENDPOINT_PID" --case 5b \
@@ -177,7 +219,7 @@ for lang in "${LANGUAGES[@]}"; do
   endpoint_command "$lang" >/dev/null
   run_language "$lang"
   for file in "$WORK/$lang.json" "$WORK/$lang-large.json"; do
-    while read -r number _ verdict; do
+    while read -r number _ verdict _; do
       # The large case counts only from the run under the larger limit.
       [ "$number" = 5b ] && [ "$file" = "$WORK/$lang.json" ] && continue
       CELL["$lang $number"]=$verdict

@@ -14,7 +14,8 @@ enum class Verdict { kPass, kFail, kSkip };
 
 struct Result {
   Verdict verdict = Verdict::kFail;
-  std::string figure;  // what was measured, or why it failed
+  std::string figure;       // what was measured, or why it failed
+  int64_t rss_growth = -1;  // case 8: the endpoint's RSS growth in bytes, -1 if not measured
 };
 
 struct Case {

@@ -56,6 +56,12 @@ cli::Outcome parse_options(int argc, const char *const *argv, Options *o, std::s
   app.add_option("--pid", o->pid, "The endpoint's process id, for its resident memory")
       ->check(tether::cli::decimal())
       ->check(CLI::Range(1, INT32_MAX));
+  app.add_option("--stock-growth", o->stock_growth,
+                 "Case 8 against an SDK behind an adapter: the RSS growth (bytes) of the same "
+                 "SDK without tether on that case; the bound becomes that plus one high "
+                 "watermark per call and the slack")
+      ->check(tether::cli::decimal())
+      ->check(CLI::Range(int64_t{0}, INT64_MAX));
   cli::Outcome outcome = cli::parse(app, argc, argv, text);
   if (outcome != cli::Outcome::kRun) return outcome;
   o->shared_loop = loop == "shared";

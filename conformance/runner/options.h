@@ -23,6 +23,9 @@ struct Options {
   uint64_t large_size = 200ull << 20;  // the large chunked case, run when the limit allows
   uint64_t outbound_budget = 0;        // per-session queued output allowed; 0: from the limits
   int pid = 0;                         // the endpoint's process, for its RSS; 0: unknown
+  // Case 8 against an adapter: the RSS growth of the same SDK without tether on that
+  // case, measured in the same run; -1: not given (the reference-endpoint bound).
+  int64_t stock_growth = -1;
 };
 
 // Parses argv (CLI11). kExit: *text is the help or version; kUsageError: *text names

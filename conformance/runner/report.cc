@@ -30,12 +30,14 @@ void print_line(std::FILE *out, const Outcome &o) {
 std::string report_json(const std::string &url, const std::vector<Outcome> &outcomes) {
   nlohmann::json cases = nlohmann::json::array();
   for (const Outcome &o : outcomes) {
-    cases.push_back({{"number", o.c->number},
-                     {"id", o.c->id},
-                     {"verdict", verdict_name(o.result.verdict)},
-                     {"figure", o.result.figure},
-                     {"claim", o.c->claim},
-                     {"seconds", o.seconds}});
+    nlohmann::json entry = {{"number", o.c->number},
+                            {"id", o.c->id},
+                            {"verdict", verdict_name(o.result.verdict)},
+                            {"figure", o.result.figure},
+                            {"claim", o.c->claim},
+                            {"seconds", o.seconds}};
+    if (o.result.rss_growth >= 0) entry["rss_growth"] = o.result.rss_growth;
+    cases.push_back(std::move(entry));
   }
   // A figure may quote an endpoint's bytes: invalid UTF-8 is replaced, not refused.
   return nlohmann::json{{"url", url}, {"cases", cases}}.dump(
@@ -73,6 +75,13 @@ bool read_verdicts(const std::string &json, std::vector<CaseVerdict> *out, std::
                false;
       }
       *field = c[key].get<std::string>();
+    }
+    if (c.contains("rss_growth")) {
+      if (!c["rss_growth"].is_number_integer() || c["rss_growth"].get<int64_t>() < 0) {
+        return *error = "case " + v.number + " has an \"rss_growth\" that is not a byte count",
+               false;
+      }
+      v.rss_growth = c["rss_growth"].get<int64_t>();
     }
     out->push_back(std::move(v));
   }

@@ -3,6 +3,7 @@
 // for the matrix script).
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ struct Outcome {
 const char *verdict_name(Verdict verdict);
 void print_line(std::FILE *out, const Outcome &outcome);
 // {"url": ..., "cases": [{"number", "id", "verdict", "figure", "claim", "seconds"}...]}
+// (case 8 adds "rss_growth", bytes, when it measured the endpoint's RSS)
 std::string report_json(const std::string &url, const std::vector<Outcome> &outcomes);
 // False with *error when the file cannot be written.
 bool write_json(const std::string &path, const std::string &url,
@@ -27,6 +29,7 @@ bool write_json(const std::string &path, const std::string &url,
 
 struct CaseVerdict {
   std::string number, id, verdict;
+  int64_t rss_growth = -1;  // -1: the case reported none
 };
 // The cases of a report_json text; false with *error naming what is missing.
 bool read_verdicts(const std::string &json, std::vector<CaseVerdict> *out, std::string *error);

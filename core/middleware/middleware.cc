@@ -14,6 +14,10 @@ namespace {
 constexpr uint32_t kPayloadTooLarge = 413;
 // A handed-out span this large is not kept allocated for the next, smaller one.
 constexpr size_t kKeepCapacity = 1u << 20;
+// An SDK frame larger than this is passed on as it comes, in pieces under the high
+// watermark, instead of being queued (or reassembled) whole: the SDK already holds
+// one copy of it.
+constexpr size_t kAppendAbove = 1u << 20;
 
 }  // namespace
 
@@ -129,6 +133,43 @@ Status Middleware::pass(const uint8_t *payload) {
   return status;
 }
 
+// Part of a large SDK frame (*used advanced by what the session took): TETHER_OK
+// once the frame is complete or the data ran out, TETHER_WOULD_BLOCK at the high
+// watermark.
+Status Middleware::append(const uint8_t *data, size_t length, size_t *used) {
+  Status status = TETHER_OK;
+  if (!opened_) {
+    status = session_->begin_stream(header_.type, header_.length, nullptr, 0, header_.flags);
+    if (status == TETHER_OK) opened_ = true;
+  }
+  if (status == TETHER_OK && length != 0) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(length, session_->stream_left()));
+    size_t took = 0;
+    status = session_->write_stream(data, want, &took);
+    *used += took;
+    // Short of what the frame needs from this call: the watermark stopped it.
+    if (status == TETHER_OK && took < want) status = TETHER_WOULD_BLOCK;
+  }
+  if (status == TETHER_OK && opened_ && session_->stream_left() == 0) {
+    in_payload_ = appending_ = opened_ = false;
+  }
+  if (status == TETHER_WOULD_BLOCK) {
+    last_ = &session_->error();
+    return status;
+  }
+  if (status == TETHER_CLOSED) {
+    dropping_ = true;
+    return TETHER_OK;
+  }
+  if (status != TETHER_OK) {
+    dropping_ = true;
+    error_.set(status, "the SDK's %s message (type 0x%04x, %u bytes) cannot be sent: %s",
+               type_name(header_.type), header_.type, header_.length, session_->error().message());
+    last_ = &error_;
+  }
+  return status;
+}
+
 // The runtime would refuse this message and retry the invocation forever: it ends
 // here, failed terminally, and nothing more of the SDK's output goes out.
 Status Middleware::replace_oversize() {
@@ -177,10 +218,14 @@ Status Middleware::sdk_output(const uint8_t *data, size_t length, size_t *consum
         return replace_oversize();
       }
       in_payload_ = true;
+      appending_ = header_.length > kAppendAbove;
     }
     size_t available = length - used;
     Status status;
-    if (partial_.empty() && available >= header_.length) {
+    if (appending_) {
+      status = append(data + used, available, &used);
+      if (status == TETHER_OK && in_payload_) break;  // the data ran out inside the frame
+    } else if (partial_.empty() && available >= header_.length) {
       status = pass(data + used);  // the whole frame is in this call: no copy of our own
       if (status != TETHER_WOULD_BLOCK) used += header_.length;
     } else {
@@ -206,7 +251,7 @@ Status Middleware::sdk_output(const uint8_t *data, size_t length, size_t *consum
 
 Status Middleware::sdk_output_end() {
   last_ = &error_;
-  if (!dropping_ && in_payload_ && partial_.size() == header_.length) {
+  if (!dropping_ && in_payload_ && !appending_ && partial_.size() == header_.length) {
     // A whole frame still waits for room: sdk_output(NULL, 0) retries it once output
     // drained; ending now would lose it.
     return usage(TETHER_WOULD_BLOCK, "the SDK's last %s frame waits for output to drain",

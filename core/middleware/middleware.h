@@ -40,6 +40,7 @@ class Middleware {
  private:
   Status usage(Status status, const char *format, ...) __attribute__((format(printf, 3, 4)));
   Status pass(const uint8_t *payload);
+  Status append(const uint8_t *data, size_t length, size_t *used);
   Status replace_oversize();
 
   Allocator allocator_;
@@ -52,6 +53,10 @@ class Middleware {
   FrameHeader header_;
   bool in_payload_ = false;
   ByteBuffer partial_;  // payload bytes of a split SDK frame
+  // A large SDK frame is appended to the session's output as it comes, never held
+  // whole: opened_ once the session took its header.
+  bool appending_ = false;
+  bool opened_ = false;
   bool replaced_ = false;
   bool input_finished_ = false;
   bool output_ended_ = false;

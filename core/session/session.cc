@@ -563,7 +563,7 @@ Status Session::queue_message(uint16_t type, const uint8_t *payload, size_t leng
 }
 
 Status Session::begin_stream(uint16_t type, uint64_t total, const uint8_t *prefix,
-                             size_t prefix_length) {
+                             size_t prefix_length, uint16_t flags) {
   if ((prefix == nullptr && prefix_length != 0) || prefix_length > total) {
     return refuse(TETHER_INVALID_ARGUMENT,
                   "begin_stream: a prefix of %zu bytes for a message of %llu bytes", prefix_length,
@@ -575,6 +575,7 @@ Status Session::begin_stream(uint16_t type, uint64_t total, const uint8_t *prefi
   Status status = check_message(type, total, true);
   if (status != TETHER_OK) return status;
   stream_type_ = type;
+  stream_flags_ = flags & static_cast<uint16_t>(~kFlagContinued);
   stream_left_ = total;
   frame_left_ = 0;
   size_t frames = chunk_count(total, frame_out_limit_);
@@ -607,7 +608,8 @@ Status Session::put_stream(const uint8_t *data, size_t length) {
     if (frame_left_ == 0) {
       auto size = static_cast<uint32_t>(std::min<uint64_t>(stream_left_, frame_out_limit_));
       uint16_t more = size < stream_left_ ? kFlagContinued : 0;
-      encode_header(FrameHeader{stream_type_, more, size}, outbound_.back());
+      encode_header(FrameHeader{stream_type_, static_cast<uint16_t>(stream_flags_ | more), size},
+                    outbound_.back());
       outbound_.commit_back(kFrameHeaderSize);
       outbound_budget_.add(kFrameHeaderSize);
       ++stats_.frames_out;

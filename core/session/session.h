@@ -44,7 +44,9 @@ class Session {
   // whose header announces the whole length. Queued output stays bounded by the high
   // watermark either way; what one frame costs is latency: a Ping read while a frame
   // is open is answered once that frame is complete (next_event: WOULD_BLOCK).
-  Status begin_stream(uint16_t type, uint64_t total, const uint8_t *prefix, size_t prefix_length);
+  // flags (CONTINUED aside) go into every frame's header, as send() puts them.
+  Status begin_stream(uint16_t type, uint64_t total, const uint8_t *prefix, size_t prefix_length,
+                      uint16_t flags = 0);
   Status write_stream(const uint8_t *data, size_t length, size_t *written);
   // Bytes write_stream() would take now.
   uint64_t stream_room() const;
@@ -124,6 +126,7 @@ class Session {
   bool writable_ = false;        // a WRITABLE event is due
   bool trim_output_ = false;     // trim() ran: free the output queue once it drains
   uint16_t stream_type_ = 0;     // the streamed message, while stream_left_ != 0
+  uint16_t stream_flags_ = 0;    // its header flags but CONTINUED
   uint64_t stream_left_ = 0;     // its payload bytes not yet queued
   uint32_t frame_left_ = 0;      // of those, in the frame whose header is queued
   bool closed_ = false;          // End or Error was queued

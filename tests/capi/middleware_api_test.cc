@@ -4,7 +4,9 @@
 // out, the 413 rule, malformed input kept from the SDK, backpressure and misuse.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <utility>
 
 #include "frame_bytes.h"
 #include "tether.h"
@@ -259,6 +261,91 @@ TEST(MiddlewareApi, AFrameTakenWholeWaitsForRoomAndIsRetriedWithNoBytes) {
   ASSERT_EQ(tether_middleware_sdk_output(mw.m, nullptr, 0, &used), TETHER_OK);
   EXPECT_EQ(tether_middleware_sdk_output_end(mw.m), TETHER_OK);
   EXPECT_EQ(concat({first, mw.wire()}), concat({output(10), kEnd}));
+}
+
+// Feeds the SDK's bytes in slices of `slice`, taking output whenever the middleware
+// blocks; returns the wire and the session's peak of queued output.
+std::pair<Bytes, uint64_t> pass_through(Middleware &mw, const Bytes &sdk, size_t slice) {
+  Bytes wire;
+  for (size_t at = 0; at < sdk.size();) {
+    size_t n = std::min(slice, sdk.size() - at), used = 0;
+    tether_status s = tether_middleware_sdk_output(mw.m, sdk.data() + at, n, &used);
+    EXPECT_TRUE(s == TETHER_OK || s == TETHER_WOULD_BLOCK) << tether_status_name(s);
+    if (s != TETHER_OK && s != TETHER_WOULD_BLOCK) break;
+    at += used;
+    Bytes out = mw.wire();
+    wire.insert(wire.end(), out.begin(), out.end());
+  }
+  EXPECT_EQ(tether_middleware_sdk_output_end(mw.m), TETHER_OK);
+  tether_session_stats stats{};
+  stats.struct_size = sizeof stats;
+  EXPECT_EQ(tether_middleware_session_stats(mw.m, &stats), TETHER_OK);
+  return {wire, stats.peak_outbound_buffered};
+}
+
+void small_watermark(tether_session_options &s) {
+  s.outbound_high_watermark = 256 << 10;
+  s.outbound_low_watermark = 64 << 10;
+}
+
+TEST(MiddlewareApi, ALargeSdkFrameIsPassedOnInPiecesNeverQueuedWhole) {
+  Bytes big = frame(TETHER_MSG_OUTPUT_COMMAND, 0, std::string(3u << 20, 'x'));
+  Bytes reply = concat({kCommand, big, kEnd});
+  for (size_t slice : {reply.size(), size_t{100000}, size_t{7}}) {
+    Middleware mw(0, 6, small_watermark);
+    auto [wire, peak] = pass_through(mw, reply, slice);
+    EXPECT_EQ(wire, reply) << "slices of " << slice;
+    EXPECT_LE(peak, (256u << 10) + kCommand.size() + 8) << "slices of " << slice;
+  }
+}
+
+TEST(MiddlewareApi, ALargeSdkFrameIsChunkedAsItComesWithChunked) {
+  Middleware mw(TETHER_EXT_CHUNKED, 6, [](tether_session_options &s) {
+    small_watermark(s);
+    s.max_frame_payload = 1 << 20;
+  });
+  std::string payload(2u << 20 | 5, 'y');
+  auto [wire, peak] =
+      pass_through(mw, concat({frame(TETHER_MSG_OUTPUT_COMMAND, 0, payload), kEnd}), 300000);
+  EXPECT_EQ(
+      wire,
+      concat({frame(TETHER_MSG_OUTPUT_COMMAND, TETHER_FLAG_CONTINUED, payload.substr(0, 1 << 20)),
+              frame(TETHER_MSG_OUTPUT_COMMAND, TETHER_FLAG_CONTINUED,
+                    payload.substr(1 << 20, 1 << 20)),
+              frame(TETHER_MSG_OUTPUT_COMMAND, 0, payload.substr(2 << 20)), kEnd}));
+  EXPECT_LE(peak, (256u << 10) + 8);
+}
+
+TEST(MiddlewareApi, APingDuringALargeFrameIsAnsweredRightAfterIt) {
+  Middleware mw(TETHER_EXT_PING, 6, small_watermark);
+  std::string payload(2u << 20, 'z');
+  Bytes big = frame(TETHER_MSG_OUTPUT_COMMAND, 0, payload);
+  size_t used = 0;
+  ASSERT_EQ(tether_middleware_sdk_output(mw.m, big.data(), 1000, &used), TETHER_OK);
+  ASSERT_EQ(mw.feed(ping("a")), TETHER_OK);
+  EXPECT_EQ(mw.sdk_input(), Bytes()) << "the Ping is answered, not handed to the SDK";
+  Bytes wire = mw.wire();
+  EXPECT_EQ(wire, Bytes(big.begin(), big.begin() + 1000)) << "no Pong inside the frame";
+  auto [rest, peak] = pass_through(mw, Bytes(big.begin() + 1000, big.end()), big.size());
+  wire.insert(wire.end(), rest.begin(), rest.end());
+  EXPECT_EQ(wire, concat({big, frame(TETHER_MSG_PONG, 0, std::string("\x0a\x01", 2) + "a")}));
+}
+
+TEST(MiddlewareApi, MalformedInputDuringALargeFrameEndsTheOutputThere) {
+  Middleware mw(0, 6, small_watermark);
+  Bytes big = frame(TETHER_MSG_OUTPUT_COMMAND, 0, std::string(2u << 20, 'w'));
+  size_t used = 0;
+  ASSERT_EQ(tether_middleware_sdk_output(mw.m, big.data(), 1000, &used), TETHER_OK);
+  Bytes sent = mw.wire();
+  // A Ping without ping/1 negotiated is malformed input.
+  EXPECT_NE(mw.feed(ping("p")), TETHER_OK);
+  mw.sdk_input(TETHER_PROTOCOL_VIOLATION);
+  EXPECT_EQ(mw.wire(), Bytes()) << "no ErrorMessage can go inside the open frame";
+  ASSERT_EQ(tether_middleware_sdk_output(mw.m, big.data() + 1000, big.size() - 1000, &used),
+            TETHER_OK);
+  EXPECT_EQ(used, big.size() - 1000) << "the rest is taken and dropped";
+  EXPECT_EQ(mw.wire(), Bytes());
+  EXPECT_EQ(sent.size(), 1000u);
 }
 
 TEST(MiddlewareApi, OutputEndingInsideAFrameIsTruncated) {

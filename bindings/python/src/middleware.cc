@@ -107,6 +107,15 @@ class Middleware {
         [&](tether_status status) { check(status); }, limit);
   }
 
+  // Output waits to be taken: a cheap test before taking the write lock.
+  bool has_output() {
+    CallGuard call(handle_, busy_, "middleware");
+    const uint8_t *data = nullptr;
+    size_t length = 0;
+    check(tether_middleware_pending_output(handle_, &data, &length));
+    return length != 0;
+  }
+
   py::dict stats() {
     CallGuard call(handle_, busy_, "middleware");
     tether_session_stats s{};
@@ -173,6 +182,8 @@ void add_middleware(py::module_ &module) {
            "The SDK ended its output; True while a frame waits for room (write output, "
            "sdk_output(b''), then again). Truncated when it stopped inside a frame.")
       .def("take_output", &Middleware::take_output, py::arg("limit") = py::none())
+      .def_property_readonly("has_output", &Middleware::has_output,
+                             "True while output waits for take_output().")
       .def("stats", &Middleware::stats)
       .def_property_readonly("replaced", &Middleware::replaced,
                              "True once an oversize message was replaced by the 413 Failure.")

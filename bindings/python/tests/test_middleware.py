@@ -125,6 +125,38 @@ def test_output_at_the_high_watermark_is_taken_in_part():
     assert bytes(written) == out
 
 
+@pytest.mark.parametrize("extensions", [0, tether.EXT_CHUNKED])
+def test_a_large_message_is_passed_on_in_pieces_never_queued_whole(extensions):
+    # 3 MiB through a 256 KiB high watermark: the queue never holds the message whole
+    # (the SDK's own buffer is the one copy), and the wire is the message (chunked
+    # at the frame bound with chunked/1).
+    payload = bytes(range(256)) * (3 << 12)
+    out = wire.output_command(payload) + wire.end()
+    high = 256 << 10
+    with tether.Middleware(extensions=extensions, outbound_high_watermark=high,
+                           outbound_low_watermark=high // 4) as m:
+        view, written, writes = memoryview(out), bytearray(), 0
+        blocked = True
+        while view or blocked:
+            taken, blocked = m.sdk_output(view)
+            view = view[taken:]
+            while piece := m.take_output(1 << 20):
+                written += piece
+                writes += 1
+        assert not m.sdk_output_end()
+        written += m.take_output()
+        peak = m.stats()["peak_outbound_buffered"]
+    assert peak <= high + 64, f"peak {peak} over the high watermark"
+    assert writes >= len(out) // high
+    if extensions:
+        got = frames(bytes(written))
+        assert [len(f[2]) for f in got][:3] == [1 << 20, 1 << 20, 1 << 20]
+        assert b"".join(f[2] for f in got if f[0] == tether.MSG_OUTPUT_COMMAND) == \
+            wire.output_command(payload)[8:]
+    else:
+        assert bytes(written) == out
+
+
 def test_output_that_stops_inside_a_frame_is_reported_at_its_end():
     with tether.Middleware() as m:
         m.sdk_output(wire.output_command(b"cut")[:6])

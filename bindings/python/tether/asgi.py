@@ -70,19 +70,27 @@ OUTPUT_PIECE = 1 << 20  # bytes per response body write: one copy of the queue a
 _MANIFEST_ACCEPT = b"application/vnd.restate.endpointmanifest.v3+json"
 
 
-def _header(scope: Scope, name: bytes) -> bytes | None:
-    for key, value in scope.get("headers", ()):
-        if key.lower() == name:
-            return bytes(value)
+def _invocation_prefix(scope: Scope) -> str | None:
+    """The mount point of POST {prefix}/invoke/{service}/{handler}, as the SDK routes
+    it; None for any other request."""
+    if scope.get("type") != "http" or scope.get("method") != "POST":
+        return None
+    parts: list[str] = str(scope.get("path", "")).rsplit("/", 3)
+    if len(parts) == 4 and parts[1] == "invoke" and parts[2] and parts[3]:
+        return parts[0]
     return None
 
 
-def _is_invocation(scope: Scope) -> bool:
-    """POST .../invoke/{service}/{handler}, as the SDK routes it (any mount point)."""
-    if scope.get("type") != "http" or scope.get("method") != "POST":
-        return False
-    parts = scope.get("path", "").rsplit("/", 3)
-    return len(parts) == 4 and parts[1] == "invoke" and bool(parts[2]) and bool(parts[3])
+def _headers(scope: Scope) -> tuple[bytes, bytes | None]:
+    """The content-type and tether-extensions headers, read in one pass."""
+    content_type, extensions = b"", None
+    for key, value in scope.get("headers", ()):
+        key = key.lower()
+        if key == b"content-type":
+            content_type = bytes(value)
+        elif key == _EXTENSIONS_HEADER:
+            extensions = bytes(value)
+    return content_type, extensions
 
 
 class TetherMiddleware:
@@ -108,15 +116,15 @@ class TetherMiddleware:
         Middleware(**self.options).close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not _is_invocation(scope):
+        prefix = _invocation_prefix(scope)
+        if prefix is None:
             await self.app(scope, receive, send)
             return
-        content_type = (_header(scope, b"content-type") or b"").decode("latin-1")
-        prefix = scope["path"].rsplit("/", 3)[0]
+        content_type, offer = _headers(scope)
         advertised = self.advertised[prefix] if prefix in self.advertised else \
             await self._advertised(scope, prefix)
         try:
-            version = content_type_version(content_type)
+            version = content_type_version(content_type.decode("latin-1"))
         except UnsupportedVersion as e:
             if advertised is None:
                 await self.app(scope, receive, send)  # the app answers it its own way
@@ -133,7 +141,7 @@ class TetherMiddleware:
                           f"endpoint advertises V{advertised[0]}..V{advertised[1]}")
             return
         try:
-            accepted = extensions_parse(_header(scope, _EXTENSIONS_HEADER), self.extensions)
+            accepted = extensions_parse(offer, self.extensions)
         except TetherError as e:
             await _refuse(receive, send, 400, str(e))
             return
@@ -309,7 +317,7 @@ class _Stream:
                 self.finished = True
             took = self._take_sdk_input(pieces)
             # Written now: a Pong that found output at its high watermark waits for this.
-            wrote = await self._flush()
+            wrote = await self._flush() if self.m.has_output else False
             if not view and not wrote:
                 return pieces
             if not (fed or took or wrote):
@@ -342,28 +350,35 @@ class _Stream:
         async with self.lock:
             await self.upstream_send(message)
             self.started = True
-            await self._write()  # what came before the 200: a 571 for early bad input
+            if self.m.has_output:
+                await self._write()  # what came before the 200: a 571 for early bad input
 
     async def _body(self, body: bytes, more: bool) -> None:
         view = memoryview(body)
         if self.pings and view[-len(_END_FRAME):] == _END_FRAME:
-            await self._output(view[: -len(_END_FRAME)])
+            async with self.lock:
+                await self._output(view[: -len(_END_FRAME)])
             await self._settle()
             view = view[-len(_END_FRAME):]
-        await self._output(view)
-        if more or self.cut_off or self.disconnected:
-            return
         async with self.lock:
-            try:
-                while self.m.sdk_output_end():  # a frame waits for room
-                    await self._write()
-                    self.m.sdk_output(b"")
-            except TetherError as e:
-                log.warning("the SDK's output ended badly: %s: %s", type(e).__name__, e)
-            await self._write()
-            if not self.disconnected:
-                await self._send_body(b"", False)
-            self.response_ended = True
+            if view:  # (_output leaves no frame waiting for room: b"" has nothing to do)
+                await self._output(view)
+            if not (more or self.cut_off or self.disconnected):
+                await self._end()
+
+    async def _end(self) -> None:
+        """The SDK's response ended (call with the lock held): the rest is written and
+        the response ended."""
+        try:
+            while self.m.sdk_output_end():  # a frame waits for room
+                await self._write()
+                self.m.sdk_output(b"")
+        except TetherError as e:
+            log.warning("the SDK's output ended badly: %s: %s", type(e).__name__, e)
+        await self._write()
+        if not self.disconnected:
+            await self._send_body(b"", False)
+        self.response_ended = True
 
     async def _settle(self) -> None:
         """Loop turns until no upstream message came for SETTLE_STEPS of them, so that
@@ -378,22 +393,23 @@ class _Stream:
             seen = self.reads
 
     async def _output(self, view: memoryview) -> None:
-        async with self.lock:
-            blocked = True
-            while (view or blocked) and not self.cut_off:
-                try:
-                    taken, blocked = self.m.sdk_output(view)
-                except MessageTooLarge as e:
-                    log.warning("SDK output over the runtime's limit, failed with 413: %s", e)
-                    self.cut_off = True  # the rest of the SDK's output is dropped
-                    taken, blocked = len(view), False
-                except TetherError as e:  # a Ping, a Pong or an unknown type from the SDK
-                    log.warning("the SDK sent what the protocol does not allow: %s: %s",
-                                type(e).__name__, e)
-                    self.cut_off = True
-                    taken, blocked = len(view), False
-                view = view[taken:]
-                await self._write()  # at the high watermark: write, then the rest
+        """The SDK's bytes through the middleware, written as it queues them (call with
+        the lock held): a large message goes out in pieces under the high watermark."""
+        blocked = True
+        while (view or blocked) and not self.cut_off:
+            try:
+                taken, blocked = self.m.sdk_output(view)
+            except MessageTooLarge as e:
+                log.warning("SDK output over the runtime's limit, failed with 413: %s", e)
+                self.cut_off = True  # the rest of the SDK's output is dropped
+                taken, blocked = len(view), False
+            except TetherError as e:  # a Ping, a Pong or an unknown type from the SDK
+                log.warning("the SDK sent what the protocol does not allow: %s: %s",
+                            type(e).__name__, e)
+                self.cut_off = True
+                taken, blocked = len(view), False
+            view = view[taken:]
+            await self._write()  # at the high watermark: write, then the rest
 
     async def _flush(self) -> bool:
         async with self.lock:
@@ -405,9 +421,11 @@ class _Stream:
         wrote = False
         if not self.started or self.response_ended:
             return wrote
-        while not self.disconnected and (out := self.m.take_output(limit=OUTPUT_PIECE)):
+        while not self.disconnected and (out := self.m.take_output(OUTPUT_PIECE)):
             await self._send_body(out, True)
             wrote = True
+            if len(out) < OUTPUT_PIECE:  # that was all (what comes meanwhile: see _flush)
+                break
         return wrote
 
     async def _send_body(self, body: bytes, more: bool) -> None:

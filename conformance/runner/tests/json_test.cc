@@ -24,6 +24,27 @@ TEST(ReportJson, VerdictsRoundTripWithAwkwardFigures) {
   EXPECT_EQ(verdicts[0].verdict, "PASS");
   EXPECT_EQ(verdicts[1].number, "5b");
   EXPECT_EQ(verdicts[1].verdict, "SKIP");
+  EXPECT_EQ(verdicts[0].rss_growth, -1) << "none reported";
+}
+
+TEST(ReportJson, AnRssGrowthRoundTripsAndABadOneIsRefused) {
+  Case eight{"8", "backpressure", "claim", nullptr};
+  Result result{Verdict::kFail, "RSS +1213 MiB"};
+  result.rss_growth = 1271922688;
+  std::string json = report_json("http://127.0.0.1:1", {{&eight, result, 9}});
+  std::vector<CaseVerdict> verdicts;
+  std::string error;
+  ASSERT_TRUE(read_verdicts(json, &verdicts, &error)) << error;
+  ASSERT_EQ(verdicts.size(), 1u);
+  EXPECT_EQ(verdicts[0].rss_growth, 1271922688);
+  for (const char *bad : {"-5", "\"12\"", "1.5"}) {
+    std::string text =
+        R"({"cases": [{"number": "8", "id": "b", "verdict": "PASS", "rss_growth": )" +
+        std::string(bad) + "}]}";
+    verdicts.clear();
+    EXPECT_FALSE(read_verdicts(text, &verdicts, &error)) << bad;
+    EXPECT_NE(error.find("rss_growth"), std::string::npos) << error;
+  }
 }
 
 TEST(ReportJson, MalformedReportsAreRefusedByName) {

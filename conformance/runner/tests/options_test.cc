@@ -23,9 +23,10 @@ bool parse(std::vector<std::string> args, Options *o, std::string *text) {
 TEST(Options, DefaultsAndValues) {
   Options o;
   std::string error;
-  ASSERT_TRUE(parse({"http://127.0.0.1:9080", "--case", "5b", "--json", "out.json", "--loop",
-                     "shared", "--max-message-size", "268435456", "--pid", "42"},
-                    &o, &error))
+  ASSERT_TRUE(
+      parse({"http://127.0.0.1:9080", "--case", "5b", "--json", "out.json", "--loop", "shared",
+             "--max-message-size", "268435456", "--pid", "42", "--stock-growth", "1271922688"},
+            &o, &error))
       << error;
   EXPECT_EQ(o.target.host, "127.0.0.1");
   EXPECT_EQ(o.target.port, 9080);
@@ -35,6 +36,7 @@ TEST(Options, DefaultsAndValues) {
   EXPECT_EQ(o.target.max_message_size, 268435456u);
   EXPECT_EQ(o.target.max_frame_payload, uint32_t{TETHER_DEFAULT_MAX_FRAME_PAYLOAD});
   EXPECT_EQ(o.pid, 42);
+  EXPECT_EQ(o.stock_growth, 1271922688);
   EXPECT_EQ(o.target.version, 6u);  // what a Restate 1.7 server picks
 }
 
@@ -88,6 +90,8 @@ TEST(Options, EachMisuseIsNamed) {
       {{"http://a:1", "--block-ms", "10"}, "--block-ms"},
       {{"http://a:1", "--streams", "0"}, "--streams"},
       {{"http://a:1", "--pid", "0"}, "--pid"},
+      {{"http://a:1", "--stock-growth", "-3"}, "--stock-growth"},
+      {{"http://a:1", "--stock-growth", "1MiB"}, "--stock-growth"},
       {{"http://a:1", "--protocol-version", "9"}, "--protocol-version"},
       {{"http://a:1", "--protocol-version", "4"}, "--protocol-version"},
       {{"http://a:1", "--max-message-size", "2000000", "--max-frame-payload", "4000000"},
