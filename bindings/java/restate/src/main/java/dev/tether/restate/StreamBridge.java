@@ -3,6 +3,7 @@ package dev.tether.restate;
 import dev.restate.common.Slice;
 import dev.restate.sdk.core.RequestProcessor;
 import dev.tether.Middleware;
+import dev.tether.Tether;
 import dev.tether.TetherException;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -26,11 +27,18 @@ final class StreamBridge {
   private static final Logger LOG = Logger.getLogger(StreamBridge.class.getName());
   private static final int PIECE = 256 * 1024; // bytes per response write
   private static final long PAUSE_AT = 1L << 20; // request bytes queued before pausing
+  // The SDK's output ends with an End frame (no payload, no flags). Where Pings can
+  // arrive it is held back for one timer tick: Netty reads the socket before it runs
+  // timers, so Pings that arrived while a handler held the event loop are answered
+  // before End (PROTOCOL.md). Without the hold, End and close ran first and they were lost.
+  private static final ByteBuffer END_FRAME = ByteBuffer.wrap(Tether.frameHeader(Tether.MSG_END, 0, 0));
+  private static final long END_HOLD_MS = 1;
 
   private final HttpServerRequest request;
   private final HttpServerResponse response;
   private final Middleware middleware;
   private final Context context;
+  private final boolean pings;
 
   private final ArrayDeque<ByteBuffer> requestBytes = new ArrayDeque<>();
   private long queued;
@@ -46,6 +54,7 @@ final class StreamBridge {
   private final ArrayDeque<ByteBuffer> sdkBytes = new ArrayDeque<>();
   private boolean sdkEnded;
   private boolean sdkOutputEnded;
+  private boolean endHeld; // the SDK's End waits for one read of the socket
   private boolean outputBlocked;
   /** The SDK is cut off: malformed input, an oversize message, or the runtime went away. */
   private boolean stopped;
@@ -54,11 +63,13 @@ final class StreamBridge {
   private boolean pumping;
   private boolean again;
 
-  StreamBridge(HttpServerRequest request, Middleware middleware, Context context) {
+  /** pings: the stream negotiated ping/1, so a Ping can still arrive before End. */
+  StreamBridge(HttpServerRequest request, Middleware middleware, Context context, boolean pings) {
     this.request = request;
     this.response = request.response();
     this.middleware = middleware;
     this.context = context;
+    this.pings = pings;
   }
 
   /** On the request's context: wires the stream and the processor together. */
@@ -100,6 +111,17 @@ final class StreamBridge {
           public void onNext(Slice slice) {
             ByteBuffer bytes = slice.asReadOnlyByteBuffer();
             onContext(() -> {
+              if (!stopped && pings && bytes.equals(END_FRAME)) {
+                endHeld = true;
+                context.owner().setTimer(END_HOLD_MS, id -> {
+                  endHeld = false;
+                  if (!stopped) {
+                    sdkBytes.add(bytes);
+                  }
+                  pump();
+                });
+                return;
+              }
               if (!stopped) {
                 sdkBytes.add(bytes);
               }
@@ -283,7 +305,7 @@ final class StreamBridge {
           return progress;
         }
       }
-      if (sdkEnded && sdkBytes.isEmpty() && !sdkOutputEnded) {
+      if (sdkEnded && sdkBytes.isEmpty() && !endHeld && !sdkOutputEnded) {
         progress = true;
         if (stopped || middleware.sdkOutputEnd()) {
           sdkOutputEnded = true;

@@ -115,7 +115,7 @@ final class TetherRequestHandler implements Handler<HttpServerRequest> {
       // chunk, while the SDK writes only once its journal is ready: they go out now.
       request.response().putHeader(Extensions.HEADER, Extensions.format(accepted)).writeHead();
     }
-    new StreamBridge(request, middleware, context).connect(processor);
+    new StreamBridge(request, middleware, context, (accepted & Extensions.PING) != 0).connect(processor);
   }
 
   private static Executor executor(Context context) {
