@@ -137,6 +137,10 @@ Status Middleware::pass(const uint8_t *payload) {
 // once the frame is complete or the data ran out, TETHER_WOULD_BLOCK at the high
 // watermark.
 Status Middleware::append(const uint8_t *data, size_t length, size_t *used) {
+  if (opened_ && session_->stream_left() == 0) {  // the stream failed inside the frame
+    dropping_ = true;
+    return TETHER_OK;
+  }
   Status status = TETHER_OK;
   if (!opened_) {
     status = session_->begin_stream(header_.type, header_.length, nullptr, 0, header_.flags);

@@ -62,6 +62,9 @@ class Session {
   const ErrorSlot &error() const;
   const Allocator &allocator() const { return allocator_; }
   uint64_t max_message_size() const { return max_message_size_; }
+  // The budgets the options set (inbound: high == low == inbound_budget).
+  const ByteBudget &inbound_budget() const { return inbound_budget_; }
+  const ByteBudget &outbound_budget() const { return outbound_budget_; }
   // finish_input() was called and every message read has been taken: nothing more
   // will ever come from next_event but WRITABLE.
   bool input_exhausted() const { return input_done_ && committed_ == 0; }

@@ -321,9 +321,9 @@ TEST(SessionDispatch, OptionsAreValidated) {
   tether_status status = TETHER_INTERNAL;
   tether::Session *s = tether::Session::create(nullptr, &status);
   ASSERT_EQ(status, TETHER_OK);
-  EXPECT_EQ(s->options().inbound_budget, uint64_t{32u << 20} + 2 * (1u << 20));
-  EXPECT_EQ(s->options().outbound_high_watermark, uint64_t{4u << 20});
-  EXPECT_EQ(s->options().outbound_low_watermark, uint64_t{1u << 20});
+  EXPECT_EQ(s->inbound_budget().high(), uint64_t{32u << 20} + 2 * (1u << 20));
+  EXPECT_EQ(s->outbound_budget().high(), uint64_t{4u << 20});
+  EXPECT_EQ(s->outbound_budget().low(), uint64_t{1u << 20});
   tether::Session::destroy(s);
 }
 
