@@ -87,6 +87,28 @@ class SdkAdapterTest {
   }
 
   @Test
+  void aPingSentWhileTheHandlerHoldsTheLoopIsAnsweredBeforeEnd() throws Exception {
+    H2c.Exchange x = client.invoke("block", 5, Map.of(Extensions.HEADER, "ping/1"));
+    assertEquals("ping/1", x.head().getHeader(Extensions.HEADER));
+    // block holds the event loop for 500 ms; the Ping reaches the socket meanwhile
+    // (unless the machine is so slow that the handler has not started: then it is
+    // answered before the Output, which is right too). The SDK produces its End in the
+    // task that ends the handler, before the loop reads the socket again.
+    x.write(Wire.concat(Wire.start(), Wire.input("500".getBytes())));
+    Thread.sleep(100);
+    x.write(Wire.ping("after".getBytes())).end();
+    List<Frame> frames = new java.util.ArrayList<>();
+    frames.add(x.next());
+    frames.addAll(x.rest());
+    List<Integer> types = Wire.types(frames);
+    assertEquals(3, types.size(), types.toString());
+    assertTrue(types.containsAll(List.of(Tether.MSG_OUTPUT_COMMAND, Tether.MSG_PONG)), types.toString());
+    assertEquals(Tether.MSG_END, types.get(2), "the Pong comes before End");
+    Frame pong = frames.get(types.indexOf(Tether.MSG_PONG));
+    assertArrayEquals("after".getBytes(), Wire.field(pong.payload(), 1).bytes());
+  }
+
+  @Test
   void oversizeOutputBecomes413AndEndInsteadOfARefusedMessage() throws Exception {
     H2c.Exchange x = client.invoke("big", 5, Map.of());
     x.write(Wire.concat(Wire.start(), Wire.input(Long.toString(2 * LIMIT).getBytes()))).end();
