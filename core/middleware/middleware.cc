@@ -108,6 +108,23 @@ Status Middleware::take_sdk_input(const uint8_t **data, size_t *length) {
 
 // ---- SDK -> runtime ----------------------------------------------------------
 
+// What the session's answer to the SDK's frame means for the rest of its output:
+// CLOSED (the stream already ended) drops it quietly, any other refusal drops it and
+// names the frame.
+Status Middleware::settle(Status status) {
+  if (status == TETHER_CLOSED) {
+    dropping_ = true;
+    return TETHER_OK;
+  }
+  if (status != TETHER_OK) {
+    dropping_ = true;
+    error_.set(status, "the SDK's %s message (type 0x%04x, %u bytes) cannot be sent: %s",
+               type_name(header_.type), header_.type, header_.length, session_->error().message());
+    last_ = &error_;
+  }
+  return status;
+}
+
 // One whole SDK frame: queued through the session (which chunks it when chunked/1 is
 // active). A stream that already ended (End sent, or malformed input answered with
 // an ErrorMessage) drops the rest of the SDK's output.
@@ -120,17 +137,7 @@ Status Middleware::pass(const uint8_t *payload) {
   in_payload_ = false;
   partial_.clear();
   if (partial_.capacity() > kKeepCapacity) partial_.shrink();
-  if (status == TETHER_CLOSED) {
-    dropping_ = true;
-    return TETHER_OK;
-  }
-  if (status != TETHER_OK) {
-    dropping_ = true;
-    error_.set(status, "the SDK's %s message (type 0x%04x, %u bytes) cannot be sent: %s",
-               type_name(header_.type), header_.type, header_.length, session_->error().message());
-    last_ = &error_;
-  }
-  return status;
+  return settle(status);
 }
 
 // Part of a large SDK frame (*used advanced by what the session took): TETHER_OK
@@ -161,17 +168,7 @@ Status Middleware::append(const uint8_t *data, size_t length, size_t *used) {
     last_ = &session_->error();
     return status;
   }
-  if (status == TETHER_CLOSED) {
-    dropping_ = true;
-    return TETHER_OK;
-  }
-  if (status != TETHER_OK) {
-    dropping_ = true;
-    error_.set(status, "the SDK's %s message (type 0x%04x, %u bytes) cannot be sent: %s",
-               type_name(header_.type), header_.type, header_.length, session_->error().message());
-    last_ = &error_;
-  }
-  return status;
+  return settle(status);
 }
 
 // The runtime would refuse this message and retry the invocation forever: it ends

@@ -40,6 +40,7 @@ class Middleware {
  private:
   Status usage(Status status, const char *format, ...) __attribute__((format(printf, 3, 4)));
   Status pass(const uint8_t *payload);
+  Status settle(Status status);
   Status append(const uint8_t *data, size_t length, size_t *used);
   Status replace_oversize();
 
