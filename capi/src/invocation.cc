@@ -7,8 +7,11 @@
 #include "options.h"
 
 struct tether_invocation {
-  explicit tether_invocation(tether::Invocation *core) : core(core), usage(&core->allocator()) {}
+  explicit tether_invocation(tether::Invocation *core)
+      : core(core), allocator(core->allocator()), usage(&allocator) {}
   tether::Invocation *core;
+  // A copy: the slot frees its text after core (and core's allocator) is destroyed.
+  tether::Allocator allocator;
   tether::ErrorSlot usage;  // misuse of the handle, apart from the invocation's own errors
   bool usage_error = false;
 };
@@ -76,7 +79,7 @@ tether_status tether_invocation_new(const tether_invocation_options *given,
 
 void tether_invocation_free(tether_invocation *invocation) {
   if (invocation == nullptr) return;
-  tether::Allocator allocator(invocation->core->allocator());
+  tether::Allocator allocator(invocation->allocator);
   tether::Invocation::destroy(invocation->core);
   allocator.destroy(invocation);
 }
