@@ -158,7 +158,7 @@ tether_status tether_endpoint_new(const tether_endpoint_options *given, tether_e
     core.connection_window = static_cast<uint32_t>(options.max_held_per_connection);
     // The stream window may not exceed the connection's.
     core.stream_window = std::min(core.stream_window, core.connection_window);
-    *out = new tether_endpoint{};
+    *out = new tether_endpoint();
     (*out)->options = std::move(core);
   } catch (const std::bad_alloc &) {
     return TETHER_NO_MEMORY;
