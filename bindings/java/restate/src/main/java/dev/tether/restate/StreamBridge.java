@@ -284,8 +284,10 @@ final class StreamBridge {
         if (middleware.outputBlocked()) {
           return false;
         }
+        // Not progress by itself: a large frame is taken in pieces, so the retry may
+        // have had nothing to do, and counting it spun the loop while the write queue
+        // was full. What it queued shows as progress in writeResponse.
         outputBlocked = false;
-        progress = true;
       }
       ByteBuffer next;
       while (!stopped && (next = sdkBytes.peek()) != null) {
