@@ -1,5 +1,6 @@
 #include "prober/histogram.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -28,7 +29,9 @@ uint64_t RttHistogram::bucket_high(size_t index) {
 
 void RttHistogram::record(uint64_t ns, uint64_t count) {
   if (count == 0) return;
-  buckets_[bucket_of(ns)] += count;
+  size_t index = bucket_of(ns);
+  buckets_[index] += count;
+  groups_[index / kSubCount] += count;
   count_ += count;
   uint64_t added;
   if (__builtin_mul_overflow(ns, count, &added) ||
@@ -40,7 +43,11 @@ void RttHistogram::record(uint64_t ns, uint64_t count) {
 }
 
 void RttHistogram::merge(const RttHistogram &other) {
-  for (size_t i = 0; i < kBuckets; ++i) buckets_[i] += other.buckets_[i];
+  for (size_t g = 0; g < kGroups; ++g) {
+    if (other.groups_[g] == 0) continue;
+    groups_[g] += other.groups_[g];
+    for (size_t i = g * kSubCount; i < (g + 1) * kSubCount; ++i) buckets_[i] += other.buckets_[i];
+  }
   count_ += other.count_;
   if (__builtin_add_overflow(sum_ns_, other.sum_ns_, &sum_ns_)) sum_ns_ = UINT64_MAX;
   if (other.min_ns_ < min_ns_) min_ns_ = other.min_ns_;
@@ -54,7 +61,9 @@ uint64_t RttHistogram::quantile_ns(double q) const {
   auto rank = static_cast<uint64_t>(std::ceil(q * static_cast<double>(count_)));
   if (rank == 0) rank = 1;
   uint64_t seen = 0;
-  for (size_t i = 0; i < kBuckets; ++i) {
+  size_t g = 0;
+  while (g + 1 < kGroups && seen + groups_[g] < rank) seen += groups_[g++];
+  for (size_t i = g * kSubCount; i < kBuckets; ++i) {
     seen += buckets_[i];
     if (seen >= rank) {
       uint64_t low = bucket_low(i);
@@ -66,12 +75,26 @@ uint64_t RttHistogram::quantile_ns(double q) const {
   return max_ns_;
 }
 
+uint64_t RttHistogram::sum_range(size_t first, size_t n) const {
+  uint64_t total = 0;
+  size_t end = first + n;
+  while (first < end) {
+    size_t g = first / kSubCount, group_end = (g + 1) * kSubCount;
+    if (first == g * kSubCount && group_end <= end) {
+      total += groups_[g];
+      first = group_end;
+    } else if (groups_[g] == 0) {
+      first = std::min(group_end, end);
+    } else {
+      total += buckets_[first++];
+    }
+  }
+  return total;
+}
+
 uint64_t RttHistogram::count_at_or_below(uint64_t ns) const {
   if (ns >= kLimitNs) return count_;
-  size_t last = bucket_of(ns);
-  uint64_t total = 0;
-  for (size_t i = 0; i <= last; ++i) total += buckets_[i];
-  return total;
+  return sum_range(0, bucket_of(ns) + 1);
 }
 
 void RttHistogram::counts_at_or_below(const uint64_t *bounds, size_t n, uint64_t *out) const {
@@ -82,7 +105,11 @@ void RttHistogram::counts_at_or_below(const uint64_t *bounds, size_t n, uint64_t
       out[b] = count_;
       continue;
     }
-    for (size_t last = bucket_of(bounds[b]); next <= last; ++next) total += buckets_[next];
+    size_t last = bucket_of(bounds[b]);
+    if (last >= next) {
+      total += sum_range(next, last + 1 - next);
+      next = last + 1;
+    }
     out[b] = total;
   }
 }

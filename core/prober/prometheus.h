@@ -38,17 +38,15 @@ void family(String &out, std::string_view name, std::string_view type, std::stri
   out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
 }
 
+// Runs without a character to escape (every label value in practice) go in one append.
 inline void escape_into(std::string_view value, auto &out) {
-  for (char c : value) {
-    if (c == '\\') {
-      out.append("\\\\");
-    } else if (c == '"') {
-      out.append("\\\"");
-    } else if (c == '\n') {
-      out.append("\\n");
-    } else {
-      out.push_back(c);
-    }
+  while (!value.empty()) {
+    size_t plain = value.find_first_of("\\\"\n");
+    out.append(value.substr(0, plain));
+    if (plain == std::string_view::npos) return;
+    char c = value[plain];
+    out.append(c == '\\' ? "\\\\" : c == '"' ? "\\\"" : "\\n");
+    value.remove_prefix(plain + 1);
   }
 }
 

@@ -160,13 +160,13 @@ def session_seeds() -> list[bytes]:
 
 
 def prober_seeds() -> list[bytes]:
-    """Layout of prober_fuzz: selection (+ 0x80: end with the Prometheus exposition),
+    """Layout of prober_fuzz: selection (+ 0xC0: end with the Prometheus exposition),
     then (op, arg) pairs; op % 6 picks the step."""
     add, poll, pong, corrupt = 0, 2, 3, 4
     script = [add, 1, add, 7, poll, 30, pong, 0, poll, 30, corrupt, 1, poll, 200, 1, 1, poll, 90]
     return [
         bytes([0] + script),
-        bytes([0x81] + script * 3),
+        bytes([0xC1] + script * 3),
         bytes([2, add, 2, poll, 250, poll, 250]),
     ]
 

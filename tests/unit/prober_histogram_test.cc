@@ -118,4 +118,36 @@ TEST(RttHistogram, CountAtOrBelowIsExactAwayFromTheBoundary) {
   for (size_t i = 0; i < 5; ++i) EXPECT_EQ(counts[i], h.count_at_or_below(bounds[i])) << i;
 }
 
+// Reads skip empty runs of 128 buckets and add whole runs by their totals: every bucket
+// boundary, read alone and in one ascending pass, agrees with counting the samples.
+TEST(RttHistogram, CountsAtEveryBucketAgreeWithCountingTheSamples) {
+  std::mt19937_64 random(11);
+  RttHistogram h, merged;
+  std::vector<size_t> buckets;
+  for (int i = 0; i < 300; ++i) {
+    uint64_t v = random() >> (random() % 64);  // spread over every exponent
+    h.record(v);
+    buckets.push_back(RttHistogram::bucket_of(v));
+  }
+  merged.merge(h);
+  std::sort(buckets.begin(), buckets.end());
+  std::vector<uint64_t> bounds, counts(RttHistogram::kBuckets);
+  for (size_t i = 0; i < RttHistogram::kBuckets; ++i) bounds.push_back(RttHistogram::bucket_low(i));
+  merged.counts_at_or_below(bounds.data(), bounds.size(), counts.data());
+  for (size_t i = 0; i < RttHistogram::kBuckets; ++i) {
+    auto expected = static_cast<uint64_t>(std::upper_bound(buckets.begin(), buckets.end(), i) -
+                                          buckets.begin());
+    ASSERT_EQ(h.count_at_or_below(RttHistogram::bucket_high(i)), expected) << i;
+    ASSERT_EQ(counts[i], expected) << i;
+  }
+  for (double q = 0.005; q < 1; q += 0.01) {
+    auto rank = static_cast<size_t>(std::ceil(q * 300));
+    size_t bucket = buckets[rank - 1];
+    uint64_t got = merged.quantile_ns(q);
+    ASSERT_TRUE(got >= std::max(RttHistogram::bucket_low(bucket), merged.min_ns()) &&
+                got <= std::min(RttHistogram::bucket_high(bucket), merged.max_ns()))
+        << q;
+  }
+}
+
 }  // namespace
