@@ -5,12 +5,16 @@ import dev.tether.MessageTooLargeException;
 import dev.tether.SessionStats;
 import dev.tether.TetherException;
 import dev.tether.WouldBlockException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
@@ -20,10 +24,16 @@ import java.util.logging.Logger;
 
 /**
  * One invocation: the request body feeds a {@link Invocation}, its output is the response
- * body. Vert.x's event loop only moves bytes (and answers HTTP/2 PINGs); every call into the
- * invocation, and the handler itself, runs in {@link #step} on the handler executor, one
- * step of a stream at a time. So a Pong is produced by the dispatch loop: a handler that
- * blocks its thread delays its stream's Pongs, and an exhausted pool delays every stream's.
+ * body. Vert.x's event loop only moves bytes (and answers HTTP/2 PINGs); feeding, polling and
+ * the handler itself run in {@link #step} on the handler executor, one step of a stream at a
+ * time. So a Pong is produced by the dispatch loop: a handler that blocks its thread delays
+ * its stream's Pongs, and an exhausted pool delays every stream's.
+ *
+ * <p>Output is written to the response on the event loop ({@link #pump}): only there does
+ * {@code writeQueueFull()} count what was just written. Written from another thread, the
+ * writes are queued for the loop and the check lags, so a stream's whole output lands in
+ * Netty's flow controller; with many stalled streams their pending bytes exceed the
+ * connection window, Netty then calls no stream writable, and no drain ever comes.
  */
 final class InvocationStream {
   private static final Logger LOG = Logger.getLogger(InvocationStream.class.getName());
@@ -36,6 +46,7 @@ final class InvocationStream {
   private final HttpServerRequest request;
   private final HttpServerResponse response;
   private final Executor executor;
+  private final Context loop; // the event loop of the request
   private final LongConsumer onFinished; // the session's peak outbound bytes
 
   // Filled on the event loop, drained by step().
@@ -44,13 +55,15 @@ final class InvocationStream {
   private volatile boolean inputEnded;
   private volatile boolean gone; // the runtime reset the stream or closed the connection
   private boolean paused; // event loop only
+  private final AtomicBoolean pumpAsked = new AtomicBoolean();
+  private volatile boolean done; // DONE was polled: the response ends once output drained
+  private volatile boolean responseEnded; // by pump(); step() then releases the invocation
+  private final AtomicBoolean released = new AtomicBoolean();
 
   // step() only.
   private final AtomicInteger work = new AtomicInteger();
   private boolean finished;
   private boolean failed;
-  private boolean done;
-  private boolean ended;
   private Runnable result; // a result refused with WouldBlock, retried on WRITABLE
 
   InvocationStream(
@@ -64,6 +77,7 @@ final class InvocationStream {
     this.request = request;
     this.response = request.response();
     this.executor = executor;
+    this.loop = Objects.requireNonNull(Vertx.currentContext(), "created off the event loop");
     this.onFinished = onFinished;
   }
 
@@ -77,7 +91,7 @@ final class InvocationStream {
     request.exceptionHandler(e -> onGone());
     response.closeHandler(v -> onGone());
     response.exceptionHandler(e -> onGone());
-    response.drainHandler(v -> schedule());
+    response.drainHandler(v -> pump());
     schedule();
   }
 
@@ -122,22 +136,19 @@ final class InvocationStream {
 
   /** The dispatch loop of this stream: feed, poll (Pings, the handler), write. */
   private void step() {
-    if (ended) {
+    if (released.get()) {
       return;
     }
-    if (gone) {
+    if (gone || responseEnded) {
       release();
       return;
     }
     boolean progress = true;
-    while (progress) {
+    while (progress && !released.get()) {
       progress = feed();
       progress |= dispatch();
-      progress |= write();
-      if (ended) {
-        return;
-      }
     }
+    askPump();
   }
 
   /** Feeds queued request bytes until the inbound budget pushes back. */
@@ -238,27 +249,45 @@ final class InvocationStream {
     result = null;
   }
 
-  /** Writes output while the response's queue has room; ends the response after DONE. */
-  private boolean write() {
-    boolean progress = false;
+  /** Runs {@link #pump} on the event loop, once however often it is asked meanwhile. */
+  private void askPump() {
+    if (!pumpAsked.getAndSet(true)) {
+      loop.runOnContext(v -> {
+        pumpAsked.set(false);
+        pump();
+      });
+    }
+  }
+
+  /**
+   * On the event loop: writes output while the response's queue has room, then wakes the
+   * dispatch loop when output was taken (the session may now say WRITABLE); ends the
+   * response once DONE was polled and nothing is left.
+   */
+  private synchronized void pump() {
+    if (released.get() || responseEnded || gone) {
+      return; // (a gone stream is released by step())
+    }
+    boolean took = false;
     while (!response.writeQueueFull()) {
       byte[] out = invocation.takeOutput(PIECE);
       if (out.length == 0) {
         break;
       }
       response.write(Buffer.buffer(out));
-      progress = true;
+      took = true;
     }
     if (done && invocation.pendingOutput() == 0) {
       response.end();
-      release();
+      responseEnded = true;
+      schedule();
+    } else if (took) {
+      schedule();
     }
-    return progress;
   }
 
-  private void release() {
-    if (!ended) {
-      ended = true;
+  private synchronized void release() {
+    if (!released.getAndSet(true)) {
       SessionStats stats = invocation.sessionStats();
       invocation.close();
       onFinished.accept(stats.peakOutboundBuffered());
