@@ -103,6 +103,7 @@ TETHER_ADDRESS(const tether_invocation_header *headers)
 TETHER_OUT(jlongArray, long[], SetLongArrayRegion, jlong, CTYPE, PARAM)
 %enddef
 TETHER_OUT_LONG(size_t, size_t *consumed)
+TETHER_OUT_LONG(size_t, size_t *written)
 TETHER_OUT_LONG(uint32_t, uint32_t *version)
 TETHER_OUT_LONG(uint32_t, uint32_t *accepted)
 TETHER_OUT_LONG(uint64_t, uint64_t *next_deadline_ns)

@@ -211,6 +211,48 @@ public final class Invocation extends StreamHandle {
     value.position(value.limit());
   }
 
+  /**
+   * Begins a streamed OutputCommand of length value bytes, written piecewise with {@link
+   * #writeOutput} and ended by {@link #finishOutput}, so queued output stays under the high
+   * watermark however large the value. Over the output limit a terminal Failure 413 is
+   * queued instead and MessageTooLargeException thrown; WouldBlockException: nothing
+   * queued, begin again after WRITABLE; InvalidStateException when not RUNNING or an output
+   * is already open.
+   */
+  public synchronized void beginOutput(long length) {
+    if (length < 0) {
+      throw new InvalidArgumentException("output length " + length + " is negative");
+    }
+    check(TetherNative.tether_invocation_output_begin(address(), length));
+  }
+
+  /**
+   * Queues the next value bytes of the open output, as many as fit under the high watermark
+   * (a short write is no error), and advances data's position by them. WouldBlockException
+   * when none fit: write the rest after WRITABLE. More than the length left:
+   * InvalidArgumentException, nothing queued.
+   */
+  public synchronized int writeOutput(ByteBuffer data) {
+    int taken = writeAt(Bytes.local().stage(data), data.remaining());
+    data.position(data.position() + taken);
+    return taken;
+  }
+
+  /** {@link #writeOutput(ByteBuffer)} of data[offset, offset+length). */
+  public synchronized int writeOutput(byte[] data, int offset, int length) {
+    return writeAt(Bytes.local().stage(data, offset, length), length);
+  }
+
+  private int writeAt(long source, int length) {
+    check(TetherNative.tether_invocation_output_write(address(), source, length, out1));
+    return (int) out1[0];
+  }
+
+  /** Ends the open output once all its bytes were written (else InvalidStateException); End follows. */
+  public synchronized void finishOutput() {
+    check(TetherNative.tether_invocation_output_finish(address()));
+  }
+
   /** OutputCommand{failure{code, message}} + End: the invocation completes, failed. */
   public synchronized void failTerminal(int code, String message) {
     check(TetherNative.tether_invocation_fail_terminal(address(), code, utf8(message)));

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -157,7 +157,7 @@ public final class EchoEndpoint {
       respond(request, 404, "unknown service " + service + "\n");
       return;
     }
-    UnaryOperator<byte[]> handler = EchoHandlers.handler(name);
+    Function<byte[], Reply> handler = Reply.handler(name);
     if (handler == null) {
       respond(request, 404, "service " + service + " has no handler " + name + "\n");
       return;

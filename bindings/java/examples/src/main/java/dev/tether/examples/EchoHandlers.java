@@ -35,8 +35,13 @@ public final class EchoHandlers {
     return value;
   }
 
+  /** The N of {@code big}: an endpoint that streams its output sends N zero bytes as they go. */
+  public static long bigLength(byte[] value) {
+    return decimal(value, "byte count");
+  }
+
   public static byte[] big(byte[] value) {
-    long n = decimal(value, "byte count");
+    long n = bigLength(value);
     if (n > Integer.MAX_VALUE - 8) {
       throw new BadInput("big takes at most " + (Integer.MAX_VALUE - 8) + " bytes, got " + n);
     }

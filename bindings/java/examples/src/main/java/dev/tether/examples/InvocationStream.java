@@ -17,8 +17,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
-import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,7 +42,7 @@ final class InvocationStream {
   private static final long PAUSE_AT = 1L << 20;
 
   private final Invocation invocation;
-  private final UnaryOperator<byte[]> handler;
+  private final Function<byte[], Reply> handler;
   private final HttpServerRequest request;
   private final HttpServerResponse response;
   private final Executor executor;
@@ -64,11 +64,11 @@ final class InvocationStream {
   private final AtomicInteger work = new AtomicInteger();
   private boolean finished;
   private boolean failed;
-  private Runnable result; // a result refused with WouldBlock, retried on WRITABLE
+  private Reply result; // a result refused with WouldBlock, delivered again on WRITABLE
 
   InvocationStream(
       Invocation invocation,
-      UnaryOperator<byte[]> handler,
+      Function<byte[], Reply> handler,
       HttpServerRequest request,
       Executor executor,
       LongConsumer onFinished) {
@@ -226,21 +226,20 @@ final class InvocationStream {
     return progress;
   }
 
-  private Runnable run(byte[] value) {
+  private Reply run(byte[] value) {
     try {
-      byte[] out = handler.apply(value);
-      return () -> invocation.complete(out);
+      return handler.apply(value);
     } catch (EchoHandlers.BadInput e) {
-      return () -> invocation.failTerminal(400, e.getMessage());
+      return Reply.failure(400, e.getMessage());
     } catch (RuntimeException e) { // a handler bug: the runtime retries the attempt
       LOG.log(Level.WARNING, "handler failed", e);
-      return () -> invocation.failRetryable(500, e.getClass().getSimpleName() + ": " + e.getMessage());
+      return Reply.retry(500, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 
   private void deliver() {
     try {
-      result.run();
+      result.deliver(invocation);
     } catch (WouldBlockException e) {
       return; // WRITABLE comes once the output drained
     } catch (MessageTooLargeException e) { // a terminal Failure 413 went out instead
