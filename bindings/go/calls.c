@@ -12,6 +12,7 @@
 
 TETHER_GO_FEED(session_feed, tether_session, tether_session_feed)
 TETHER_GO_FEED(invocation_feed, tether_invocation, tether_invocation_feed)
+TETHER_GO_FEED(invocation_output_write, tether_invocation, tether_invocation_output_write)
 TETHER_GO_FEED(middleware_feed, tether_middleware, tether_middleware_feed)
 TETHER_GO_FEED(middleware_sdk_output, tether_middleware, tether_middleware_sdk_output)
 TETHER_GO_FEED(decoder_feed, tether_decoder, tether_decoder_feed)

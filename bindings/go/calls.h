@@ -13,6 +13,9 @@ typedef struct {
 
 tether_go_fed tether_go_session_feed(tether_session *h, const uint8_t *data, size_t length);
 tether_go_fed tether_go_invocation_feed(tether_invocation *h, const uint8_t *data, size_t length);
+// (consumed: the bytes the write queued)
+tether_go_fed tether_go_invocation_output_write(tether_invocation *h, const uint8_t *data,
+                                                size_t length);
 tether_go_fed tether_go_middleware_feed(tether_middleware *h, const uint8_t *data, size_t length);
 tether_go_fed tether_go_middleware_sdk_output(tether_middleware *h, const uint8_t *data,
                                               size_t length);

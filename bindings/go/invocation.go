@@ -37,7 +37,7 @@ type InvocationEventKind int
 
 const (
 	InvocationRun      InvocationEventKind = C.TETHER_INVOCATION_EVENT_RUN      // input ready: run the handler
-	InvocationWritable InvocationEventKind = C.TETHER_INVOCATION_EVENT_WRITABLE // retry a refused result
+	InvocationWritable InvocationEventKind = C.TETHER_INVOCATION_EVENT_WRITABLE // retry a refused result or output write
 	InvocationEnd      InvocationEventKind = C.TETHER_INVOCATION_EVENT_DONE     // last message queued: flush, end
 )
 
@@ -229,6 +229,49 @@ func (i *Invocation) FailRetryable(code uint32, message string) error {
 		return closedError("invocation")
 	}
 	return i.err(C.tether_invocation_fail_retryable(i.p, C.uint32_t(code), cString(message), C.size_t(len(message))))
+}
+
+// BeginOutput begins a streamed OutputCommand of length value bytes, written in
+// pieces with WriteOutput and ended with FinishOutput, so the queued output stays
+// under the session's high watermark however large the value. ErrMessageTooLarge:
+// length is over the output limit and a terminal Failure 413 went out instead (as
+// Complete). ErrWouldBlock: nothing queued; begin again after InvocationWritable.
+// ErrInvalidState unless the handler is running with no output open.
+func (i *Invocation) BeginOutput(length uint64) error {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.p == nil {
+		return closedError("invocation")
+	}
+	return i.err(C.tether_invocation_output_begin(i.p, C.uint64_t(length)))
+}
+
+// WriteOutput queues the next value bytes of the open output, as many as fit under
+// the high watermark, and returns how many: a short write is no error. ErrWouldBlock
+// (n == 0) when none fit: write the rest after InvocationWritable. More bytes than
+// the length left: ErrInvalidArgument, nothing queued. ErrInvalidState with no output
+// open; ErrClosed once the stream ended under the open output (it failed: end the
+// response). The bytes are copied; p is not kept.
+func (i *Invocation) WriteOutput(p []byte) (n int, err error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.p == nil {
+		return 0, closedError("invocation")
+	}
+	r := C.tether_go_invocation_output_write(i.p, cBytes(p), C.size_t(len(p)))
+	return int(r.consumed), i.err(r.status)
+}
+
+// FinishOutput ends the open output once all its bytes were written (else
+// ErrInvalidState, and the output stays open); End follows as after Complete.
+// ErrClosed once the stream ended under the open output.
+func (i *Invocation) FinishOutput() error {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if i.p == nil {
+		return closedError("invocation")
+	}
+	return i.err(C.tether_invocation_output_finish(i.p))
 }
 
 // State is the lifecycle state (InvocationDone once closed).

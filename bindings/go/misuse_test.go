@@ -1,9 +1,11 @@
 package tether_test
 
 import (
+	"strings"
 	"testing"
 
 	"tether.dev/tether"
+	"tether.dev/tether/wire"
 )
 
 // Misuse comes back as errors; nothing panics and nothing crosses into C unchecked.
@@ -28,6 +30,10 @@ func TestClosedHandlesReturnInvalidState(t *testing.T) {
 	must(t, err)
 	must(t, inv.Close())
 	wantErr(t, inv.Complete(nil), tether.ErrInvalidState)
+	wantErr(t, inv.BeginOutput(1), tether.ErrInvalidState)
+	_, err = inv.WriteOutput([]byte{1})
+	wantErr(t, err, tether.ErrInvalidState)
+	wantErr(t, inv.FinishOutput(), tether.ErrInvalidState)
 	_, _, err = inv.Poll()
 	wantErr(t, err, tether.ErrInvalidState)
 	if inv.State() != tether.InvocationDone {
@@ -90,5 +96,55 @@ func TestBadOptionsAndArguments(t *testing.T) {
 	v, err := tether.ContentTypeVersion("application/vnd.restate.invocation.v7", tether.ProtocolMaxVersion)
 	if err != nil || v != 7 {
 		t.Fatalf("v7: %d %v", v, err)
+	}
+}
+
+// Each misuse of a streamed output is refused with its status and a reason, and
+// leaves the output as it was.
+func TestStreamedOutputMisuse(t *testing.T) {
+	inv, err := tether.NewInvocation(nil)
+	must(t, err)
+	defer inv.Close()
+	wantErr(t, inv.BeginOutput(4), tether.ErrInvalidState) // before RUN
+	runToRun(t, inv, nil)
+	_, err = inv.WriteOutput([]byte("ab"))
+	wantErr(t, err, tether.ErrInvalidState) // before begin
+	wantErr(t, inv.FinishOutput(), tether.ErrInvalidState)
+	must(t, inv.BeginOutput(4))
+	wantErr(t, inv.BeginOutput(4), tether.ErrInvalidState) // two at once
+	wantErr(t, inv.Complete([]byte("abcd")), tether.ErrInvalidState)
+	wantErr(t, inv.FailTerminal(500, "x"), tether.ErrInvalidState)
+	n, err := inv.WriteOutput([]byte("abcde")) // past the length
+	wantErr(t, err, tether.ErrInvalidArgument)
+	if n != 0 || !strings.Contains(err.Error(), "past the declared length") {
+		t.Fatalf("wrote %d: %v", n, err)
+	}
+	if n, err = inv.WriteOutput(nil); n != 0 || err != nil {
+		t.Fatalf("WriteOutput(nil) = %d, %v", n, err)
+	}
+	if n, err = inv.WriteOutput([]byte("ab")); n != 2 || err != nil {
+		t.Fatalf("WriteOutput = %d, %v", n, err)
+	}
+	err = inv.FinishOutput() // short: the output stays open
+	wantErr(t, err, tether.ErrInvalidState)
+	if !strings.Contains(err.Error(), "2 value bytes short") {
+		t.Fatalf("finish short: %v", err)
+	}
+	if n, err = inv.WriteOutput([]byte("cd")); n != 2 || err != nil {
+		t.Fatalf("WriteOutput = %d, %v", n, err)
+	}
+	_, err = inv.WriteOutput([]byte("e"))
+	wantErr(t, err, tether.ErrInvalidArgument)
+	must(t, inv.FinishOutput())
+	_, err = inv.WriteOutput([]byte("e")) // after finish
+	wantErr(t, err, tether.ErrInvalidState)
+	wantErr(t, inv.FinishOutput(), tether.ErrInvalidState)
+	wantErr(t, inv.BeginOutput(1), tether.ErrInvalidState)
+	pollToEnd(t, inv)
+	msgs := frames(t, inv.TakeOutput(0))
+	out, err := wire.ParseOutput(msgs[0].Payload)
+	must(t, err)
+	if len(msgs) != 2 || string(out.Value) != "abcd" || msgs[1].Type != wire.End {
+		t.Fatalf("output %+v, types %x", out, types(msgs))
 	}
 }

@@ -8,7 +8,7 @@
 //	GET  /discover         the endpoint manifest
 //	GET  /stats            counters as JSON (peak_session_outbound, ...)
 //	POST /invoke/Echo/echo  returns its input
-//	POST /invoke/Echo/big   input: decimal N; output: N bytes
+//	POST /invoke/Echo/big   input: decimal N; output: N bytes, streamed in pieces
 //	POST /invoke/Echo/block input: decimal ms; blocks the stream's dispatch goroutine
 //
 // Every stream gets its own goroutine as dispatch loop; net/http's connection

@@ -19,20 +19,17 @@ const (
 // dispatch loop: it polls (Pongs are produced there), runs the handler and writes the
 // response. A reader goroutine feeds the request body as it arrives, so Pings that
 // come while the handler runs are queued, and answered after its Output and before
-// End; while the handler runs nothing polls, so this stream's Pongs wait for it.
+// End (between the chunks of a streamed Output); while the handler runs nothing
+// polls, so this stream's Pongs wait for it.
 type stream struct {
 	inv     *tether.Invocation
-	handler func([]byte) ([]byte, error)
+	handler func([]byte) reply
 	w       http.ResponseWriter
 	flusher http.Flusher
 	wake    chan struct{} // for the dispatch loop: input was fed, or the reader ended
 	room    chan struct{} // for the reader: the dispatch loop ran
-	result  *result       // the handler's result while the invocation refuses it (WouldBlock)
-}
-
-type result struct {
-	value []byte
-	err   error
+	result  reply         // the handler's result until the invocation took all of it
+	out     []byte        // the response piece being written, reused
 }
 
 func signal(c chan struct{}) {
@@ -85,20 +82,13 @@ func (s *stream) read(ctx context.Context, body io.Reader) {
 
 // deliver hands the handler's result to the invocation; it is kept on WouldBlock.
 func (s *stream) deliver() {
-	r := s.result
-	var err error
-	switch {
-	case r.err == nil:
-		err = s.inv.Complete(r.value)
-	case errors.As(r.err, new(badInput)):
-		err = s.inv.FailTerminal(400, r.err.Error())
-	default:
-		err = s.inv.FailRetryable(500, r.err.Error())
-	}
+	err := s.result.deliver(s.inv)
 	if errors.Is(err, tether.ErrWouldBlock) {
-		return // InvocationWritable comes once the output has drained
+		return // InvocationWritable comes once the output has drained: the rest goes then
 	}
-	if err != nil { // ErrMessageTooLarge: a terminal Failure 413 went out instead
+	// ErrMessageTooLarge: a terminal Failure 413 went out instead; ErrClosed: the stream
+	// failed under a streamed value (Poll reports why, then the end).
+	if err != nil {
 		log.Printf("result refused: %v", err)
 	}
 	s.result = nil
@@ -124,8 +114,7 @@ func (s *stream) dispatch() (done bool) {
 				log.Printf("input: %v", err)
 				continue
 			}
-			value, herr := s.handler(in.Value)
-			s.result = &result{value, herr}
+			s.result = s.handler(in.Value)
 			s.deliver()
 		case tether.InvocationWritable:
 			if s.result != nil {
@@ -144,10 +133,11 @@ func (s *stream) dispatch() (done bool) {
 // false once the runtime went away.
 func (s *stream) flush() (wrote, ok bool) {
 	for {
-		out := s.inv.TakeOutput(writePiece)
-		if len(out) == 0 {
+		out := s.inv.AppendOutput(s.out[:0], writePiece)
+		if len(out) == 0 { // (nil then: s.out keeps the buffer)
 			return wrote, true
 		}
+		s.out = out // Write keeps no reference to its bytes: the buffer is reused
 		if _, err := s.w.Write(out); err != nil {
 			return wrote, false
 		}
