@@ -3,7 +3,7 @@
 # reference endpoint that exists, then prints the matrix (case x language).
 #
 #   conformance/run_matrix.sh [LANGUAGE...]   languages: cpp python python-sdk go go-sdk node
-#                                             node-sdk java java-sdk (default: cpp python)
+#                                             node-sdk java java-sdk (default: cpp python python-sdk node node-sdk go java)
 #
 # The default is the columns that pass every case today; the others run by name
 # (their open cases are listed in docs/conformance.md).
@@ -44,7 +44,7 @@ PYTHON=${TETHER_PYTHON:-$ROOT/.cache/venv-python/bin/python}
 LARGE_LIMIT=$((256 * 1024 * 1024))
 GO_BIN=${TETHER_GO_BIN:-$ROOT/.cache/go/bin}
 NODE_BINDING=$ROOT/bindings/node
-LANGUAGES=(cpp python)
+LANGUAGES=(cpp python python-sdk node node-sdk go java)
 JAVA_EXAMPLES=$ROOT/bindings/java/examples/target
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tether-conformance.XXXXXX")

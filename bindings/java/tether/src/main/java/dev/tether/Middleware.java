@@ -119,9 +119,18 @@ public final class Middleware extends StreamHandle {
     return sdkOutputAt(Bytes.local().stage(data, offset, length), length);
   }
 
-  /** The buffer's remaining bytes; its position advances by what was taken. */
+  /**
+   * The buffer's remaining bytes; its position advances by what was taken. A heap buffer goes
+   * in windows of the thread's staging size: the middleware takes a large frame in pieces as
+   * output drains, and staging the whole rest for every piece copied a 30 MiB message dozens
+   * of times into fresh direct buffers (gigabytes of RSS before the cleaner ran).
+   */
   public synchronized int sdkOutput(ByteBuffer data) {
-    int taken = sdkOutputAt(Bytes.local().stage(data), data.remaining());
+    ByteBuffer window = data;
+    if (data != null && !data.isDirect() && data.remaining() > Bytes.STAGING_KEEP) {
+      window = data.slice(data.position(), Bytes.STAGING_KEEP);
+    }
+    int taken = sdkOutputAt(Bytes.local().stage(window), window.remaining());
     data.position(data.position() + taken);
     return taken;
   }

@@ -56,6 +56,36 @@ class MiddlewareTest {
   }
 
   @Test
+  void aLargeSdkFrameInAHeapBufferPassesInPiecesUnderTheWatermark() {
+    byte[] value = new byte[10 << 20];
+    for (int i = 0; i < value.length; i++) {
+      value[i] = (byte) (i * 7);
+    }
+    byte[] output = Wire.concat(Wire.frame(Tether.MSG_OUTPUT_COMMAND, 0, value), Wire.frame(Tether.MSG_END, 0, new byte[0]));
+    try (Middleware m = new Middleware(new SessionOptions().protocolVersion(5), 0)) {
+      ByteBuffer sdk = ByteBuffer.wrap(output).asReadOnlyBuffer(); // as the SDK's Slice gives it
+      java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+      int calls = 0;
+      while (sdk.hasRemaining()) {
+        int before = sdk.position();
+        int taken = m.sdkOutput(sdk);
+        assertEquals(before + taken, sdk.position());
+        assertTrue(taken <= Bytes.STAGING_KEEP, "one staging window per call, took " + taken);
+        if (m.outputBlocked()) {
+          assertTrue(m.pendingOutput() <= (4 << 20) + Bytes.STAGING_KEEP, "queued " + m.pendingOutput());
+          wire.writeBytes(m.takeOutput());
+          m.retrySdkOutput();
+        }
+        calls++;
+      }
+      assertTrue(m.sdkOutputEnd());
+      wire.writeBytes(m.takeOutput());
+      assertArrayEquals(output, wire.toByteArray(), "the frames unchanged");
+      assertTrue(calls > 100, calls + " calls");
+    }
+  }
+
+  @Test
   void withoutNegotiationTheOutputIsByteTransparent() {
     try (Middleware m = new Middleware(new SessionOptions().protocolVersion(5), 0)) {
       byte[] output = Wire.concat(Wire.frame(Tether.MSG_OUTPUT_COMMAND, 0, "abc".getBytes()), Wire.frame(Tether.MSG_END, 0, new byte[0]));
