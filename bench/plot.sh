@@ -2,7 +2,7 @@
 # Draws one benchmark's output as an SVG with gnuplot (Debian gnuplot-nox), for the
 # curves of docs/performance.md (bench/report.sh):
 #   bench/plot.sh idle_streams OUTPUT SVG   bytes per idle stream against the stream count
-#                                          (the table of bench/idle_streams --steps K)
+#                                          (the table of bench/idle_streams --counts ...)
 #   bench/plot.sh h2load_sweep OUTPUT SVG   requests/s against connections x streams
 #                                          ("sweep:" lines of bench/h2load_compare.sh sweep)
 set -euo pipefail
