@@ -15,7 +15,7 @@ let pool = null;
 
 // The addon calls this when the pool runs short or was detached.
 function refill() {
-  pool = new ArrayBuffer(POOL_SIZE);
+  pool = Buffer.allocUnsafeSlow(POOL_SIZE).buffer; // no zero fill: results overwrite it
   markAsUntransferable(pool); // as Node's own pool: Buffers of other results share it
   return pool;
 }
