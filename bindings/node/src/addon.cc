@@ -7,6 +7,7 @@
 #include "args.h"
 #include "classes.h"
 #include "errors.h"
+#include "scratch.h"
 
 namespace tether_node {
 
@@ -64,6 +65,7 @@ Napi::Value encode_header(const Napi::CallbackInfo &info) {
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("statusTable", Napi::Function::New(env, status_table));
   exports.Set("setErrorFactory", Napi::Function::New(env, set_error_factory_fn));
+  exports.Set("setScratch", Napi::Function::New(env, set_scratch));
   exports.Set("parseExtensions", Napi::Function::New(env, parse_extensions));
   exports.Set("formatExtensions", Napi::Function::New(env, format_extensions));
   exports.Set("encodeFrameHeader", Napi::Function::New(env, encode_header));

@@ -40,11 +40,14 @@ std::string type_name(const Napi::Value &value) {
 Bytes bytes_arg(const Napi::CallbackInfo &info, size_t index, const char *what) {
   Napi::Value value = info[index];
   if (value.IsTypedArray()) {
-    auto array = value.As<Napi::TypedArray>();
-    if (array.TypedArrayType() == napi_uint8_array ||
-        array.TypedArrayType() == napi_uint8_clamped_array) {
-      auto bytes = value.As<Napi::Uint8Array>();
-      return {bytes.Data(), bytes.ByteLength()};
+    // One info call: the wrapper's TypedArrayType() and Uint8Array make three, on every feed.
+    napi_typedarray_type type{};
+    size_t length = 0;
+    void *data = nullptr;
+    if (napi_get_typedarray_info(info.Env(), value, &type, &length, &data, nullptr, nullptr) ==
+            napi_ok &&
+        (type == napi_uint8_array || type == napi_uint8_clamped_array)) {
+      return {static_cast<const uint8_t *>(data), length};
     }
   } else if (value.IsDataView()) {
     auto view = value.As<Napi::DataView>();

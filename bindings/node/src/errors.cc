@@ -1,25 +1,25 @@
 #include "errors.h"
 
+#include "addon_data.h"
+
 namespace tether_node {
 
-namespace {
-struct AddonData {
-  Napi::FunctionReference error_factory;
-};
-}  // namespace
-
-void set_error_factory(Napi::Env env, Napi::Function factory) {
+AddonData &addon_data(Napi::Env env) {
   auto *data = env.GetInstanceData<AddonData>();
   if (data == nullptr) {
     data = new AddonData();
     env.SetInstanceData(data);  // freed by node-addon-api when the environment goes
   }
-  data->error_factory = Napi::Persistent(factory);
+  return *data;
+}
+
+void set_error_factory(Napi::Env env, Napi::Function factory) {
+  addon_data(env).error_factory = Napi::Persistent(factory);
 }
 
 void throw_status(Napi::Env env, tether_status status, const std::string &message) {
   std::string text = message.empty() ? tether_status_str(status) : message;
-  auto *data = env.GetInstanceData<AddonData>();
+  AddonData *data = env.GetInstanceData<AddonData>();
   if (data == nullptr || data->error_factory.IsEmpty()) {
     throw Napi::Error::New(env, std::string(tether_status_name(status)) + ": " + text);
   }

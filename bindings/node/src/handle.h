@@ -73,7 +73,7 @@ Napi::Value take_output(Napi::Env env, const Scratch &scratch, uint64_t limit, P
     if ((status = consume(n)) != TETHER_OK) fail(status);
     if ((status = pending(&data, &length)) != TETHER_OK) fail(status);
   }
-  if (in_scratch) return Napi::Number::New(env, double(taken));
+  if (in_scratch) return scratch_result(env, scratch, taken);
   return Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t *>(joined.data()),
                                      joined.size());
 }

@@ -162,10 +162,10 @@ class Invocation : public Napi::ObjectWrap<Invocation> {
   Napi::Value take_output(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     tether_invocation *inv = get(env);
-    Scratch scratch = scratch_arg(info, 0, "Invocation.takeOutput: scratch");
-    uint64_t limit = info[1].IsUndefined()
+    Scratch scratch = tether_node::scratch(env);
+    uint64_t limit = info[0].IsUndefined()
                          ? std::numeric_limits<uint64_t>::max()
-                         : u64_arg(info, 1, "Invocation.takeOutput: limit", UINT64_MAX);
+                         : u64_arg(info, 0, "Invocation.takeOutput: limit", UINT64_MAX);
     return tether_node::take_output(
         env, scratch, limit,
         [&](const uint8_t **d, size_t *n) { return tether_invocation_pending_output(inv, d, n); },

@@ -75,7 +75,7 @@ class Middleware : public Napi::ObjectWrap<Middleware> {
   Napi::Value take_sdk_input(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     tether_middleware *m = get(env);
-    Scratch scratch = scratch_arg(info, 0, "Middleware.takeSdkInput: scratch");
+    Scratch scratch = tether_node::scratch(env);
     const uint8_t *data = nullptr;
     size_t length = 0;
     tether_status status = tether_middleware_take_sdk_input(m, &data, &length);
@@ -115,10 +115,10 @@ class Middleware : public Napi::ObjectWrap<Middleware> {
   Napi::Value take_output(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     tether_middleware *m = get(env);
-    Scratch scratch = scratch_arg(info, 0, "Middleware.takeOutput: scratch");
-    uint64_t limit = info[1].IsUndefined()
+    Scratch scratch = tether_node::scratch(env);
+    uint64_t limit = info[0].IsUndefined()
                          ? std::numeric_limits<uint64_t>::max()
-                         : u64_arg(info, 1, "Middleware.takeOutput: limit", UINT64_MAX);
+                         : u64_arg(info, 0, "Middleware.takeOutput: limit", UINT64_MAX);
     return tether_node::take_output(
         env, scratch, limit,
         [&](const uint8_t **d, size_t *n) { return tether_middleware_pending_output(m, d, n); },

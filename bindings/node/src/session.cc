@@ -56,21 +56,20 @@ class Session : public Napi::ObjectWrap<Session> {
     return info.Env().Undefined();
   }
 
-  // The next event: null when there is none; else fields[0..3] = kind (TETHER_EVENT_*),
+  // The next event: null when there is none; else FIELDS[0..3] = kind (TETHER_EVENT_*),
   // type, flags, answered, and the data (payload or nonce) as bytes_out gives it.
   Napi::Value next_event(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     tether_session *s = get(env);
-    Scratch scratch = scratch_arg(info, 0, "Session.nextEvent: scratch");
-    uint32_t *fields = fields_arg(info, 1, "Session.nextEvent: fields", 4);
+    Scratch scratch = tether_node::scratch(env);
     tether_event e;
     tether_status status = tether_session_next_event(s, &e);
     if (status == TETHER_EMPTY) return env.Null();
     if (status != TETHER_OK) fail(env, status);
-    fields[0] = uint32_t(e.kind);
-    fields[1] = e.type;
-    fields[2] = e.flags;
-    fields[3] = e.answered;
+    scratch.fields[0] = uint32_t(e.kind);
+    scratch.fields[1] = e.type;
+    scratch.fields[2] = e.flags;
+    scratch.fields[3] = e.answered;
     return bytes_out(env, scratch, e.data, e.kind == TETHER_EVENT_WRITABLE ? 0 : e.length);
   }
 
@@ -87,10 +86,10 @@ class Session : public Napi::ObjectWrap<Session> {
   Napi::Value take_output(const Napi::CallbackInfo &info) {
     Napi::Env env = info.Env();
     tether_session *s = get(env);
-    Scratch scratch = scratch_arg(info, 0, "Session.takeOutput: scratch");
-    uint64_t limit = info[1].IsUndefined()
+    Scratch scratch = tether_node::scratch(env);
+    uint64_t limit = info[0].IsUndefined()
                          ? std::numeric_limits<uint64_t>::max()
-                         : u64_arg(info, 1, "Session.takeOutput: limit", UINT64_MAX);
+                         : u64_arg(info, 0, "Session.takeOutput: limit", UINT64_MAX);
     return tether_node::take_output(
         env, scratch, limit,
         [&](const uint8_t **d, size_t *n) { return tether_session_pending_output(s, d, n); },
