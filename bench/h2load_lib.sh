@@ -22,7 +22,8 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 # The "http://HOST:PORT" of a server's "listening on [http://]HOST:PORT" line, if printed yet.
 listening_url() {
   local address
-  address=$(grep -oE 'listening on (http://)?[0-9.]+:[0-9]+' "$1" | head -n 1 | grep -oE '[0-9.]+:[0-9]+$')
+  # (the shell may not have created the log yet: no line then, and no message)
+  address=$(grep -soE 'listening on (http://)?[0-9.]+:[0-9]+' "$1" | head -n 1 | grep -oE '[0-9.]+:[0-9]+$')
   [ -n "$address" ] && echo "http://$address"
 }
 
