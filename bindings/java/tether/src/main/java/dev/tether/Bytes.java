@@ -67,6 +67,18 @@ final class Bytes {
     return copy == staging ? stagingAddress : TetherNative.address(copy);
   }
 
+  /**
+   * For calls that may take only part of what they are given (the rest is offered again):
+   * a heap buffer's first STAGING_KEEP bytes, so each call stages a bounded window instead
+   * of the whole rest again; a direct buffer (never staged) as it is.
+   */
+  static ByteBuffer window(ByteBuffer data) {
+    if (data != null && !data.isDirect() && data.remaining() > STAGING_KEEP) {
+      return data.slice(data.position(), STAGING_KEEP);
+    }
+    return data;
+  }
+
   private ByteBuffer room(int length) {
     if (length <= staging.capacity()) {
       return staging;

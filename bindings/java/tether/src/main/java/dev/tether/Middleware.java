@@ -121,15 +121,12 @@ public final class Middleware extends StreamHandle {
 
   /**
    * The buffer's remaining bytes; its position advances by what was taken. A heap buffer goes
-   * in windows of the thread's staging size: the middleware takes a large frame in pieces as
+   * in staging windows ({@link Bytes#window}): the middleware takes a large frame in pieces as
    * output drains, and staging the whole rest for every piece copied a 30 MiB message dozens
    * of times into fresh direct buffers (gigabytes of RSS before the cleaner ran).
    */
   public synchronized int sdkOutput(ByteBuffer data) {
-    ByteBuffer window = data;
-    if (data != null && !data.isDirect() && data.remaining() > Bytes.STAGING_KEEP) {
-      window = data.slice(data.position(), Bytes.STAGING_KEEP);
-    }
+    ByteBuffer window = Bytes.window(data);
     int taken = sdkOutputAt(Bytes.local().stage(window), window.remaining());
     data.position(data.position() + taken);
     return taken;

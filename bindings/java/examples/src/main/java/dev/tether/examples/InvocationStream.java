@@ -144,7 +144,7 @@ final class InvocationStream {
       return;
     }
     boolean progress = true;
-    while (progress && !released.get()) {
+    while (progress) {
       progress = feed();
       progress |= dispatch();
     }
