@@ -7,9 +7,12 @@ const std::vector<Case> &all_cases() {
       {"1", "ping-once", "A Ping is answered with its own nonce, exactly once.", run_ping_once},
       {"2", "dispatch-loop",
        "While the dispatch loop is blocked for T, a Pong waits at least T (an HTTP/2 PING "
-       "does not, unless the loop is shared).",
+       "does not, unless the loop is shared). With handlers apart from the loop, a blocked "
+       "handler delays nothing.",
        run_dispatch_loop},
-      {"3", "order", "A Ping sent after a message is answered after that message is handled.",
+      {"3", "order",
+       "A Ping sent after a message is answered after that message is handled (with handlers "
+       "apart from the loop: before the handler's Output).",
        run_order},
       {"4", "many-streams", "1,000 concurrent streams are each pinged and answered on their own.",
        run_many_streams},

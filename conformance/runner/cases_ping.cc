@@ -105,10 +105,19 @@ Result run_dispatch_loop(const Options &o) {
   std::string figure =
       strf("T=%d ms: Pong %.1f ms, HTTP/2 PING %.2f ms, other stream's Pong %.1f ms", t, ms(pong),
            ms(h2), ms(cross));
+  if (o.loop == Loop::kApart) {
+    // The handler blocks its own goroutine, not the loop that reads the stream: the Pong
+    // must come while it is still blocked, and so must everything else.
+    if (pong >= t_ns * 9 / 10) return fail(figure + " (the Pong waited for a handler)");
+    if (cross >= t_ns / 10 || h2 >= t_ns / 10) {
+      return fail(figure + strf(" (over T/10 = %d ms beside a blocked handler)", t / 10));
+    }
+    return pass(figure + " (handlers apart from the dispatch loop: no wait)");
+  }
   if (pong < t_ns * 9 / 10) {
     return fail(figure + " (the Pong did not wait for the loop)");
   }
-  if (o.shared_loop) {
+  if (o.loop == Loop::kShared) {
     return pass(figure +
                 (h2 >= t_ns / 10 ? " (shared loop: HTTP/2 PING delayed too)" : " (shared loop)"));
   }
@@ -138,6 +147,14 @@ Result run_order(const Options &o) {
          end = s.index_of(TETHER_MSG_END);
   std::string figure = strf("Output #%zu, Pong #%zu (RTT %.1f ms, handler %d ms), End #%zu", out,
                             pong, ms(s.pongs[0].rtt_ns), t, end);
+  if (o.loop == Loop::kApart) {
+    // The Input is handled once the state machine has it; the handler's Output follows.
+    if (!(pong < out && out < end)) return fail(figure + " (want Pong, Output, End)");
+    if (s.pongs[0].rtt_ns >= uint64_t(t) * 1000000) {
+      return fail(figure + " (the Pong waited for the handler)");
+    }
+    return pass(figure);
+  }
   if (!(out < pong && pong < end)) return fail(figure + " (want Output, Pong, End)");
   return pass(figure);
 }

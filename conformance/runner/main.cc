@@ -76,7 +76,7 @@ int main(int argc, char **argv) {
   std::printf("tether-conformance %s: %s, offering \"%s\", limit %llu bytes, %s loop\n",
               options.url.c_str(), summary.c_str(), tether::format_extensions(kOfferAll),
               static_cast<unsigned long long>(options.target.max_message_size),
-              options.shared_loop ? "shared" : "separate");
+              loop_name(options.loop));
   std::vector<Outcome> outcomes;
   int failed = 0, passed = 0, skipped = 0;
   for (const Case *c : selected) {

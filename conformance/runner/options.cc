@@ -4,6 +4,18 @@
 
 namespace tether::conformance {
 
+const char *loop_name(Loop loop) {
+  switch (loop) {
+    case Loop::kShared:
+      return "shared";
+    case Loop::kApart:
+      return "apart";
+    case Loop::kSeparate:
+      break;
+  }
+  return "separate";
+}
+
 cli::Outcome parse_options(int argc, const char *const *argv, Options *o, std::string *text) {
   o->target.max_message_size = TETHER_DEFAULT_MAX_MESSAGE_SIZE;
   o->target.max_frame_payload = TETHER_DEFAULT_MAX_FRAME_PAYLOAD;
@@ -42,8 +54,10 @@ cli::Outcome parse_options(int argc, const char *const *argv, Options *o, std::s
       ->check(tether::cli::decimal())
       ->check(CLI::PositiveNumber);
   std::string loop = "separate";
-  app.add_option("--loop", loop, "Whether HTTP/2 and the dispatch loop share one loop")
-      ->check(CLI::IsMember({"separate", "shared"}))
+  app.add_option("--loop", loop,
+                 "separate: handlers run on the dispatch loop, HTTP/2 apart; shared: all on one "
+                 "loop; apart: the dispatch loop never runs a handler")
+      ->check(CLI::IsMember({"separate", "shared", "apart"}))
       ->capture_default_str();
   app.add_option("--block-ms", o->block_ms, "T of the dispatch-loop case, ms")
       ->check(tether::cli::decimal())
@@ -64,7 +78,7 @@ cli::Outcome parse_options(int argc, const char *const *argv, Options *o, std::s
       ->check(CLI::Range(int64_t{0}, INT64_MAX));
   cli::Outcome outcome = cli::parse(app, argc, argv, text);
   if (outcome != cli::Outcome::kRun) return outcome;
-  o->shared_loop = loop == "shared";
+  o->loop = loop == "shared" ? Loop::kShared : loop == "apart" ? Loop::kApart : Loop::kSeparate;
   auto refuse = [&](const std::string &why) {
     *text = cli::usage_error(app, why);
     return cli::Outcome::kUsageError;

@@ -32,7 +32,7 @@ TEST(Options, DefaultsAndValues) {
   EXPECT_EQ(o.target.port, 9080);
   EXPECT_EQ(o.only_case, "5b");
   EXPECT_EQ(o.json_path, "out.json");
-  EXPECT_TRUE(o.shared_loop);
+  EXPECT_EQ(o.loop, Loop::kShared);
   EXPECT_EQ(o.target.max_message_size, 268435456u);
   EXPECT_EQ(o.target.max_frame_payload, uint32_t{TETHER_DEFAULT_MAX_FRAME_PAYLOAD});
   EXPECT_EQ(o.pid, 42);
@@ -45,6 +45,19 @@ TEST(Options, ProtocolVersionIsSelectable) {
   std::string error;
   ASSERT_TRUE(parse({"http://127.0.0.1:9080", "--protocol-version", "8"}, &o, &error)) << error;
   EXPECT_EQ(o.target.version, 8u);
+}
+
+TEST(Options, EachLoopIsNamedAsItIsSpelled) {
+  for (const char *name : {"separate", "shared", "apart"}) {
+    Options o;
+    std::string error;
+    ASSERT_TRUE(parse({"http://127.0.0.1:9080", "--loop", name}, &o, &error)) << error;
+    EXPECT_STREQ(loop_name(o.loop), name);
+  }
+  Options o;
+  std::string error;
+  ASSERT_TRUE(parse({"http://127.0.0.1:9080"}, &o, &error)) << error;
+  EXPECT_EQ(o.loop, Loop::kSeparate);
 }
 
 TEST(Options, HelpAndVersionExitWithTheirText) {
