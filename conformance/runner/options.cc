@@ -2,16 +2,19 @@
 
 #include "h2/net.h"
 
+#include <map>
+
 namespace tether::conformance {
 
+namespace {
+// --loop's spellings, the one place they are named.
+const std::map<std::string, Loop> kLoops = {
+    {"separate", Loop::kSeparate}, {"shared", Loop::kShared}, {"apart", Loop::kApart}};
+}  // namespace
+
 const char *loop_name(Loop loop) {
-  switch (loop) {
-    case Loop::kShared:
-      return "shared";
-    case Loop::kApart:
-      return "apart";
-    case Loop::kSeparate:
-      break;
+  for (const auto &[name, value] : kLoops) {
+    if (value == loop) return name.c_str();
   }
   return "separate";
 }
@@ -57,7 +60,7 @@ cli::Outcome parse_options(int argc, const char *const *argv, Options *o, std::s
   app.add_option("--loop", loop,
                  "separate: handlers run on the dispatch loop, HTTP/2 apart; shared: all on one "
                  "loop; apart: the dispatch loop never runs a handler")
-      ->check(CLI::IsMember({"separate", "shared", "apart"}))
+      ->check(CLI::IsMember(kLoops))
       ->capture_default_str();
   app.add_option("--block-ms", o->block_ms, "T of the dispatch-loop case, ms")
       ->check(tether::cli::decimal())
@@ -78,7 +81,7 @@ cli::Outcome parse_options(int argc, const char *const *argv, Options *o, std::s
       ->check(CLI::Range(int64_t{0}, INT64_MAX));
   cli::Outcome outcome = cli::parse(app, argc, argv, text);
   if (outcome != cli::Outcome::kRun) return outcome;
-  o->loop = loop == "shared" ? Loop::kShared : loop == "apart" ? Loop::kApart : Loop::kSeparate;
+  o->loop = kLoops.at(loop);
   auto refuse = [&](const std::string &why) {
     *text = cli::usage_error(app, why);
     return cli::Outcome::kUsageError;
